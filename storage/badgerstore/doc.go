@@ -1,0 +1,65 @@
+// Package badgerstore implements storage.Store on an embedded Badger
+// database (github.com/dgraph-io/badger/v4).
+//
+// # Key layout
+//
+// Every record lives under a short type prefix followed by the ids that
+// locate it, joined by a NUL byte (written \0 below). Site ids, page keys,
+// comment ids and reader/voter hashes never contain NUL (the server
+// validates them, and this package refuses them with storage.ErrInvalid), so
+// a prefix that ends in \0 matches exactly one parent and never a longer id
+// that shares its first bytes. Comment ids are UUIDv7 strings, whose lexical
+// order is their creation order, so any key that ends in a comment id sorts
+// oldest first. That makes each hot read one prefix scan:
+//
+//   - a page's thread: scan c/<site>\0<page>\0 and decode the values;
+//   - the moderation queue: scan q/<site>\0<status>\0; each entry's value is
+//     the page key, which with the id names the comment record, read in the
+//     same snapshot;
+//   - a reader's own comments (export, deletion): scan r/<site>\0<reader>\0
+//     the same way;
+//   - a reader's votes on a page: scan rv/<site>\0<voter>\0<page>\0, whose
+//     values are the votes themselves.
+//
+// The comment record is keyed by page, so finding a comment by id alone
+// goes through its locator (i/), one extra point read. A comment never
+// changes page, so the locator never changes either. Every key includes the
+// site id: a lookup of site B can never reach a record of site A.
+//
+//	key                                         value
+//	------------------------------------------  --------------------------------
+//	s/<site>                                    storage.Site (JSON)
+//	p/<site>\0<page>                            storage.Page (JSON), with the
+//	                                            count of approved comments
+//	c/<site>\0<page>\0<commentID>               storage.Comment (JSON)
+//	i/<site>\0<commentID>                       page key (raw): the locator
+//	q/<site>\0<status>\0<commentID>             page key (raw): status index
+//	r/<site>\0<readerHash>\0<commentID>         page key (raw): reader index,
+//	                                            only for comments with a reader
+//	v/<site>\0<commentID>\0<voterHash>          vote, -1 or 1 (JSON)
+//	rv/<site>\0<voterHash>\0<page>\0<commentID> vote, -1 or 1 (JSON)
+//	meta/schema                                 schema version (JSON number)
+//	meta/secret/<name>                          32 random bytes (raw)
+//
+// A withdrawn vote deletes both vote keys rather than storing 0.
+//
+// # Transactions and concurrency
+//
+// Each Store method is one Badger transaction, so a record and its indexes
+// always change together. Writes that touch a page (new comments, status
+// changes, votes, page edits) are queued on a per-page lock, because they
+// all rewrite the page's count or a comment's score and would otherwise
+// abort each other under Badger's optimistic concurrency. Writes to other
+// pages proceed in parallel. What still conflicts (two creates of one id,
+// two first calls of Secret) is retried a bounded number of times.
+//
+// Writes are synchronous (Badger SyncWrites): a nil error means the data is
+// on disk.
+//
+// # Schema versions
+//
+// meta/schema holds the number of migrations applied. Open runs the missing
+// ones in order, each in one transaction with its version bump, and refuses
+// a database whose version is newer than this binary knows
+// (ErrSchemaTooNew).
+package badgerstore

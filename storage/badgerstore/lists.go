@@ -1,0 +1,90 @@
+package badgerstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// PageComments returns every comment of a page, any status, oldest first:
+// one prefix scan, as comment ids are UUIDv7 and sort by time. A page with
+// no comments yields an empty slice and no error.
+func (s *Store) PageComments(ctx context.Context, siteID, pageKey string) ([]storage.Comment, error) {
+	if err := checkParts(siteID, pageKey); err != nil {
+		return nil, err
+	}
+	out := []storage.Comment{}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{
+			PrefetchValues: true,
+			PrefetchSize:   100,
+			Prefix:         prefixComments(siteID, pageKey),
+		})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var c storage.Comment
+			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &c) }); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReaderComments returns a reader's comments on a site, oldest first.
+func (s *Store) ReaderComments(ctx context.Context, siteID, readerHash string) ([]storage.Comment, error) {
+	if err := checkParts(siteID, readerHash); err != nil {
+		return nil, err
+	}
+	return s.indexed(ctx, siteID, prefixReader(siteID, readerHash))
+}
+
+// CommentsByStatus returns a site's comments of one status, oldest first.
+// ErrInvalid for an unknown status.
+func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status storage.Status) ([]storage.Comment, error) {
+	if !status.Valid() {
+		return nil, fmt.Errorf("badgerstore: status %q: %w", status, storage.ErrInvalid)
+	}
+	if err := checkParts(siteID); err != nil {
+		return nil, err
+	}
+	return s.indexed(ctx, siteID, prefixStatus(siteID, status))
+}
+
+// indexed scans an index whose keys end in a comment id and whose values
+// are page keys, and reads each comment it names, all in one snapshot so
+// the index and the records agree.
+func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte) ([]storage.Comment, error) {
+	out := []storage.Comment{}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			id := string(item.Key()[len(prefix):])
+			var page string
+			if err := item.Value(func(b []byte) error { page = string(b); return nil }); err != nil {
+				return err
+			}
+			var c storage.Comment
+			if err := getJSON(txn, keyComment(siteID, page, id), &c); err != nil {
+				return fmt.Errorf("badgerstore: index entry %q without its comment: %w", item.Key(), err)
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,72 @@
+package badgerstore
+
+import (
+	"context"
+	"errors"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// Page returns a page. ErrNotFound if no comment was ever posted on it.
+func (s *Store) Page(ctx context.Context, siteID, key string) (storage.Page, error) {
+	if err := checkParts(siteID, key); err != nil {
+		return storage.Page{}, err
+	}
+	var p storage.Page
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		return notFound(getJSON(txn, keyPage(siteID, key), &p), "page %q of site %q", key, siteID)
+	})
+	return p, err
+}
+
+// UpdatePage replaces a page's URL, title and locked flag; its count and
+// creation time stay. ErrNotFound if it does not exist.
+func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
+	if err := checkParts(p.SiteID, p.Key); err != nil {
+		return err
+	}
+	// The page record also holds the count that comment writers keep, so
+	// take the page's lock like they do rather than race them.
+	defer s.lockPage(p.SiteID, p.Key)()
+	return s.update(ctx, func(txn *badger.Txn) error {
+		var cur storage.Page
+		if err := getJSON(txn, keyPage(p.SiteID, p.Key), &cur); err != nil {
+			return notFound(err, "page %q of site %q", p.Key, p.SiteID)
+		}
+		cur.URL, cur.Title, cur.Locked = p.URL, p.Title, p.Locked
+		return setJSON(txn, keyPage(p.SiteID, p.Key), cur)
+	})
+}
+
+// Counts returns the approved-comment count of each given page key that
+// exists; missing pages are absent from the map. One point read per key, all
+// in one snapshot.
+func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[string]int, error) {
+	if err := checkParts(siteID); err != nil {
+		return nil, err
+	}
+	if err := checkParts(keys...); err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int, len(keys))
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		for _, k := range keys {
+			var p storage.Page
+			err := getJSON(txn, keyPage(siteID, k), &p)
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			counts[k] = p.Count
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}

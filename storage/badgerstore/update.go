@@ -1,0 +1,130 @@
+package badgerstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// callerError carries the error of an UpdateComment callback through the
+// transaction, so it is returned as is and never mistaken for (and retried
+// as) a Badger conflict.
+type callerError struct{ err error }
+
+func (e *callerError) Error() string { return e.err.Error() }
+
+// UpdateComment reads a comment, lets fn change it and stores the result in
+// one transaction, moving its status and reader index entries and adjusting
+// the page count when the status changes.
+//
+// fn gets a copy; if it returns an error nothing is written and that error
+// is returned unchanged. fn may be called again if the transaction has to be
+// retried, so it should only change the comment. ErrInvalid if fn changes
+// ID, SiteID, PageKey or ParentID or sets an unknown status; ErrNotFound if
+// the site has no such comment.
+func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*storage.Comment) error) (storage.Comment, error) {
+	if err := checkParts(siteID, id); err != nil {
+		return storage.Comment{}, err
+	}
+	pageKey, err := s.locate(ctx, siteID, id)
+	if err != nil {
+		return storage.Comment{}, err
+	}
+	defer s.lockPage(siteID, pageKey)()
+	var out storage.Comment
+	err = s.update(ctx, func(txn *badger.Txn) error {
+		var old storage.Comment
+		if err := getJSON(txn, keyComment(siteID, pageKey, id), &old); err != nil {
+			return notFound(err, "comment %q of site %q", id, siteID)
+		}
+		c := old // Comment holds no slices or maps: a plain copy is deep.
+		if err := fn(&c); err != nil {
+			return &callerError{err}
+		}
+		if err := checkChange(old, c); err != nil {
+			return err
+		}
+		if err := setJSON(txn, keyComment(siteID, pageKey, id), c); err != nil {
+			return err
+		}
+		if err := moveIndexes(txn, old, c); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	if ce := (*callerError)(nil); errors.As(err, &ce) {
+		return storage.Comment{}, ce.err
+	}
+	if err != nil {
+		return storage.Comment{}, err
+	}
+	return out, nil
+}
+
+// checkChange refuses an update that would move the comment to another key
+// or break the data model.
+func checkChange(old, c storage.Comment) error {
+	if c.ID != old.ID || c.SiteID != old.SiteID || c.PageKey != old.PageKey || c.ParentID != old.ParentID {
+		return fmt.Errorf("badgerstore: comment %q: id, site, page and parent cannot change: %w", old.ID, storage.ErrInvalid)
+	}
+	if !c.Status.Valid() {
+		return fmt.Errorf("badgerstore: comment %q: status %q: %w", old.ID, c.Status, storage.ErrInvalid)
+	}
+	return checkParts(c.ReaderHash)
+}
+
+// moveIndexes updates the status and reader index entries and the page
+// count after a comment changed from old to c.
+func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
+	page := []byte(c.PageKey)
+	if c.Status != old.Status {
+		if err := txn.Delete(keyStatus(c.SiteID, old.Status, c.ID)); err != nil {
+			return err
+		}
+		if err := txn.Set(keyStatus(c.SiteID, c.Status, c.ID), page); err != nil {
+			return err
+		}
+		if err := adjustCount(txn, c.SiteID, c.PageKey, approved(c.Status)-approved(old.Status)); err != nil {
+			return err
+		}
+	}
+	// A reader's data deletion may anonymise a comment by clearing its
+	// reader hash; the reader index must follow.
+	if c.ReaderHash != old.ReaderHash {
+		if old.ReaderHash != "" {
+			if err := txn.Delete(keyReader(c.SiteID, old.ReaderHash, c.ID)); err != nil {
+				return err
+			}
+		}
+		if c.ReaderHash != "" {
+			return txn.Set(keyReader(c.SiteID, c.ReaderHash, c.ID), page)
+		}
+	}
+	return nil
+}
+
+// approved is 1 for a status that counts towards a page's count, else 0.
+func approved(st storage.Status) int {
+	if st == storage.StatusApproved {
+		return 1
+	}
+	return 0
+}
+
+// adjustCount adds delta to a page's approved-comment count.
+func adjustCount(txn *badger.Txn, siteID, pageKey string, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	var p storage.Page
+	if err := getJSON(txn, keyPage(siteID, pageKey), &p); err != nil {
+		return fmt.Errorf("badgerstore: page %q of comment: %w", pageKey, err)
+	}
+	p.Count += delta
+	return setJSON(txn, keyPage(siteID, pageKey), p)
+}

@@ -1,0 +1,205 @@
+// Package storage defines Parley's data model and the Store interface that
+// every storage backend implements.
+//
+// The Badger implementation lives in storage/badgerstore; storage/storetest
+// holds the conformance suite any backend must pass. The server only ever
+// talks to the Store interface, so a server-database backend can be added
+// without touching server/.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors returned (possibly wrapped) by Store methods. Callers test
+// them with errors.Is.
+var (
+	// ErrNotFound: the site, page or comment does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the record already exists (for example a site id in use).
+	ErrConflict = errors.New("already exists")
+	// ErrInvalid: the request breaks a data-model rule.
+	ErrInvalid = errors.New("invalid")
+	// ErrParentNotFound: a reply's parent is missing or on another page.
+	ErrParentNotFound = fmt.Errorf("%w: parent comment not found on this page", ErrInvalid)
+)
+
+// ModerationMode says which new comments wait for a moderator.
+type ModerationMode string
+
+// Moderation modes.
+const (
+	ModerateNone  ModerationMode = "none"          // publish at once
+	ModerateFirst ModerationMode = "first-comment" // hold a reader's comments until one is approved
+	ModerateAll   ModerationMode = "all"           // hold every comment
+)
+
+// SiteSettings are the per-site rules an owner can change.
+type SiteSettings struct {
+	Moderation     ModerationMode `json:"moderation"`
+	EditWindow     time.Duration  `json:"edit_window"`      // how long a reader may edit or delete their comment
+	MaxDepth       int            `json:"max_depth"`        // visual nesting depth in the widget
+	MaxLength      int            `json:"max_length"`       // body length limit in characters
+	RequireName    bool           `json:"require_name"`     // refuse anonymous comments
+	RequireEmail   bool           `json:"require_email"`    // refuse comments without an e-mail
+	AllowLinks     bool           `json:"allow_links"`      // keep links in rendered bodies
+	AllowImages    bool           `json:"allow_images"`     // keep images in rendered bodies
+	CloseAfterDays int            `json:"close_after_days"` // 0: pages never close
+	BlockedWords   []string       `json:"blocked_words"`
+	NotifyEmail    string         `json:"notify_email"`
+	WebhookURL     string         `json:"webhook_url"`
+}
+
+// DefaultSiteSettings returns the settings a new site starts with.
+func DefaultSiteSettings() SiteSettings {
+	return SiteSettings{
+		Moderation: ModerateNone,
+		EditWindow: 15 * time.Minute,
+		MaxDepth:   5,
+		MaxLength:  10000,
+		AllowLinks: true,
+	}
+}
+
+// Site is one blog (tenant) that embeds the widget.
+type Site struct {
+	ID       string       `json:"id"` // short slug, [a-z0-9-]
+	Name     string       `json:"name"`
+	OwnerID  string       `json:"owner_id"`
+	Origins  []string     `json:"origins"` // allowed origins; a port of "*" matches any port
+	Settings SiteSettings `json:"settings"`
+	Created  time.Time    `json:"created"`
+}
+
+// Page is one discussion: a site's page key with its metadata.
+type Page struct {
+	SiteID  string    `json:"site_id"`
+	Key     string    `json:"key"`
+	URL     string    `json:"url"`
+	Title   string    `json:"title"`
+	Locked  bool      `json:"locked"`
+	Count   int       `json:"count"` // approved comments
+	Created time.Time `json:"created"`
+}
+
+// Status is a comment's moderation state.
+type Status string
+
+// Comment statuses.
+const (
+	StatusPending  Status = "pending"
+	StatusApproved Status = "approved"
+	StatusSpam     Status = "spam"
+	StatusDeleted  Status = "deleted"
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusPending, StatusApproved, StatusSpam, StatusDeleted:
+		return true
+	}
+	return false
+}
+
+// Badge marks a comment posted by staff from the admin page.
+type Badge string
+
+// Badges.
+const (
+	BadgeNone      Badge = ""
+	BadgeModerator Badge = "moderator"
+	BadgeOwner     Badge = "owner"
+)
+
+// Author is who wrote a comment. Every field is plain text, never HTML.
+type Author struct {
+	Name        string `json:"name"`
+	Affiliation string `json:"affiliation,omitempty"`
+	Website     string `json:"website,omitempty"`
+	Email       string `json:"email,omitempty"` // private: never returned by public endpoints
+	Badge       Badge  `json:"badge,omitempty"`
+}
+
+// Comment is one stored comment.
+type Comment struct {
+	ID         string    `json:"id"` // UUIDv7: key order is time order
+	SiteID     string    `json:"site_id"`
+	PageKey    string    `json:"page_key"`
+	ParentID   string    `json:"parent_id,omitempty"`
+	Author     Author    `json:"author"`
+	Markdown   string    `json:"markdown"` // as the author typed it
+	HTML       string    `json:"html"`     // sanitized, rendered once on write
+	Created    time.Time `json:"created"`
+	Edited     time.Time `json:"edited,omitzero"`
+	Status     Status    `json:"status"`
+	Score      int       `json:"score"`
+	ReaderHash string    `json:"reader_hash,omitempty"` // hash of the reader token
+	IPHash     string    `json:"ip_hash,omitempty"`     // keyed hash of the client IP
+}
+
+// Store is the persistence interface of Parley. Implementations must be safe
+// for concurrent use, and a write that returns nil must be durable.
+type Store interface {
+	// CreateSite stores a new site. ErrConflict if the id is taken,
+	// ErrInvalid if the id is empty.
+	CreateSite(ctx context.Context, s Site) error
+	// Site returns a site. ErrNotFound if there is none.
+	Site(ctx context.Context, id string) (Site, error)
+	// UpdateSite replaces a site's name, origins and settings. ErrNotFound if
+	// it does not exist.
+	UpdateSite(ctx context.Context, s Site) error
+	// Sites lists all sites ordered by id.
+	Sites(ctx context.Context) ([]Site, error)
+
+	// Page returns a page. ErrNotFound if no comment was ever posted on it.
+	Page(ctx context.Context, siteID, key string) (Page, error)
+	// UpdatePage replaces a page's URL, title and locked flag (not its
+	// count). ErrNotFound if it does not exist.
+	UpdatePage(ctx context.Context, p Page) error
+	// Counts returns the approved-comment count of each given page key that
+	// exists; missing pages are absent from the map.
+	Counts(ctx context.Context, siteID string, keys []string) (map[string]int, error)
+
+	// CreateComment stores c in one transaction: it creates the page (with
+	// page's URL and title) when it is new, checks that c.ParentID, if set,
+	// is a comment of the same page (ErrParentNotFound otherwise), and keeps
+	// the page count. ErrNotFound if the site does not exist; ErrInvalid if
+	// ID, SiteID or PageKey is empty, Status is invalid, or page names
+	// another site or page; ErrConflict if the id is taken.
+	CreateComment(ctx context.Context, c Comment, page Page) error
+	// Comment returns one comment. ErrNotFound if there is none.
+	Comment(ctx context.Context, siteID, id string) (Comment, error)
+	// PageComments returns every comment of a page, any status, oldest first.
+	// A page with no comments yields an empty slice and no error.
+	PageComments(ctx context.Context, siteID, pageKey string) ([]Comment, error)
+	// UpdateComment reads a comment, lets fn change it and stores the result
+	// in one transaction, keeping counts and indexes right when the status
+	// changes. fn may not change ID, SiteID, PageKey or ParentID. If fn
+	// returns an error nothing is written and that error is returned. fn may
+	// run more than once when the transaction is retried, so it must only
+	// change the *Comment.
+	UpdateComment(ctx context.Context, siteID, id string, fn func(*Comment) error) (Comment, error)
+	// SetVote records a voter's vote (-1, 0 or 1; 0 withdraws it) on a
+	// comment, one per voter, and returns the comment with its new score.
+	// ErrInvalid for another value or an empty voter; ErrNotFound for an
+	// unknown comment.
+	SetVote(ctx context.Context, siteID, commentID, voterHash string, value int) (Comment, error)
+	// Votes returns the voter's non-zero votes on the given page, by comment id.
+	Votes(ctx context.Context, siteID, pageKey, voterHash string) (map[string]int, error)
+	// ReaderComments returns a reader's comments on a site, oldest first.
+	ReaderComments(ctx context.Context, siteID, readerHash string) ([]Comment, error)
+	// CommentsByStatus returns a site's comments of one status, oldest
+	// first. ErrInvalid for an unknown status.
+	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)
+
+	// Secret returns the named instance secret, creating 32 random bytes on
+	// first use. It keys hashes such as the IP hash.
+	Secret(ctx context.Context, name string) ([]byte, error)
+
+	// Close flushes and closes the store.
+	Close() error
+}

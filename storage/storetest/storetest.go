@@ -1,0 +1,189 @@
+// Package storetest is the conformance suite every storage.Store backend
+// must pass. A backend's own test calls Run with a function that opens a
+// fresh, empty store:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) storage.Store {
+//			s, err := mybackend.Open(t.TempDir())
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return s
+//		})
+//	}
+//
+// The suite checks behaviour through the interface only, with real values:
+// what a method documents in storage.go is what a subtest asserts.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// Run runs the conformance suite against the stores open returns. open must
+// return a new, empty store for each call; Run closes it when the subtest
+// that opened it ends.
+func Run(t *testing.T, open func(t *testing.T) storage.Store) {
+	t.Run("Sites", func(t *testing.T) { testSites(t, open) })
+	t.Run("Pages", func(t *testing.T) { testPages(t, open) })
+	t.Run("Comments", func(t *testing.T) { testComments(t, open) })
+	t.Run("Parents", func(t *testing.T) { testParents(t, open) })
+	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, open) })
+	t.Run("UpdateComment", func(t *testing.T) { testUpdateComment(t, open) })
+	t.Run("Indexes", func(t *testing.T) { testIndexes(t, open) })
+	t.Run("Votes", func(t *testing.T) { testVotes(t, open) })
+	t.Run("Secret", func(t *testing.T) { testSecret(t, open) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("Context", func(t *testing.T) { testContext(t, open) })
+}
+
+// fixture is one open store plus helpers that fail the test on error.
+type fixture struct {
+	t   *testing.T
+	ctx context.Context
+	s   storage.Store
+}
+
+// newFixture opens a store for t and closes it when t ends.
+func newFixture(t *testing.T, open func(t *testing.T) storage.Store) *fixture {
+	t.Helper()
+	s := open(t)
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return &fixture{t: t, ctx: context.Background(), s: s}
+}
+
+// site creates a site with default settings.
+func (f *fixture) site(id string) storage.Site {
+	f.t.Helper()
+	site := storage.Site{
+		ID:       id,
+		Name:     "Site " + id,
+		OwnerID:  "owner-" + id,
+		Origins:  []string{"https://" + id + ".example"},
+		Settings: storage.DefaultSiteSettings(),
+		Created:  now(),
+	}
+	if err := f.s.CreateSite(f.ctx, site); err != nil {
+		f.t.Fatalf("CreateSite(%q): %v", id, err)
+	}
+	return site
+}
+
+// newComment builds an approved comment with a fresh UUIDv7 id; it does not
+// store it.
+func newComment(site, page string) storage.Comment {
+	id := uuid.Must(uuid.NewV7()).String()
+	return storage.Comment{
+		ID:       id,
+		SiteID:   site,
+		PageKey:  page,
+		Author:   storage.Author{Name: "Ada", Affiliation: "Analytical Engines", Website: "https://ada.example", Email: "ada@example.com"},
+		Markdown: "Hello *" + id + "*",
+		HTML:     "<p>Hello <em>" + id + "</em></p>",
+		Created:  now(),
+		Status:   storage.StatusApproved,
+		// Hashes are opaque strings to the store.
+		ReaderHash: "reader-1",
+		IPHash:     "ip-1",
+	}
+}
+
+// comment stores a comment built by newComment after applying edit (if
+// any).
+func (f *fixture) comment(site, page string, edit func(*storage.Comment)) storage.Comment {
+	f.t.Helper()
+	c := newComment(site, page)
+	if edit != nil {
+		edit(&c)
+	}
+	if err := f.s.CreateComment(f.ctx, c, pageOf(c)); err != nil {
+		f.t.Fatalf("CreateComment(%s/%s): %v", site, page, err)
+	}
+	return c
+}
+
+// pageOf is the page argument a server would pass with c.
+func pageOf(c storage.Comment) storage.Page {
+	return storage.Page{SiteID: c.SiteID, Key: c.PageKey, URL: "https://" + c.SiteID + ".example/" + c.PageKey, Title: "Title of " + c.PageKey}
+}
+
+// now is the current time at microsecond precision, which every reasonable
+// backend (including SQL databases) can store exactly.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// wantErr fails unless errors.Is(err, target).
+func wantErr(t *testing.T, what string, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Errorf("%s: error %v, want %v", what, err, target)
+	}
+}
+
+// must fails the test now if err is not nil.
+func must(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// diffComment describes how got differs from want ("" if equal). Times are
+// compared as instants, whatever their location.
+func diffComment(got, want storage.Comment) string {
+	if !got.Created.Equal(want.Created) || !got.Edited.Equal(want.Edited) {
+		return fmt.Sprintf("times: got created %v edited %v, want %v %v", got.Created, got.Edited, want.Created, want.Edited)
+	}
+	got.Created, want.Created, got.Edited, want.Edited = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	if got != want {
+		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
+	}
+	return ""
+}
+
+// diffSite is diffComment for sites.
+func diffSite(got, want storage.Site) string {
+	if !got.Created.Equal(want.Created) {
+		return fmt.Sprintf("created: got %v, want %v", got.Created, want.Created)
+	}
+	got.Created, want.Created = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
+	}
+	return ""
+}
+
+// ids lists the ids of comments in order.
+func ids(cs []storage.Comment) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// count returns a page's count via Page, failing the test on error.
+func (f *fixture) count(site, page string) int {
+	f.t.Helper()
+	p, err := f.s.Page(f.ctx, site, page)
+	must(f.t, "Page", err)
+	return p.Count
+}
+
+// hasID reports whether cs contains a comment with id.
+func hasID(cs []storage.Comment, id string) bool {
+	return slices.ContainsFunc(cs, func(c storage.Comment) bool { return c.ID == id })
+}
