@@ -1,0 +1,107 @@
+// Package render turns a reader's Markdown into the HTML Parley stores and
+// serves. Every write path (create, edit, moderator edit, import) and the
+// preview endpoint go through [Renderer.Render], so what a reader previews is
+// byte for byte what gets stored.
+//
+// The pipeline runs in three stages, each with one job:
+//
+//  1. goldmark parses CommonMark with the Strikethrough and Linkify
+//     extensions and hard wraps, so text typed with single line breaks and
+//     blank lines keeps its shape. Raw HTML is never passed through: it is
+//     shown as escaped text, exactly as typed. Headings are shifted down by
+//     three levels (# becomes h4, ## h5, the rest h6) because a comment sits
+//     below the host page's own headings and must not compete with its
+//     title or break its outline.
+//  2. bluemonday sanitizes against an allowlist built once in [New]: p, br,
+//     strong, em, del, code, pre, blockquote, ul, ol (start), li, h4-h6, hr,
+//     a (href) and img (src, alt, title). A link the site does not allow
+//     becomes its text, an image it does not allow becomes its alt text.
+//     No id, class or style attribute ever survives: comments are injected
+//     into someone else's page and must not clobber its DOM. URLs must be
+//     absolute with a host; links may use http, https and mailto, images
+//     http and https only. A relative or host-less URL could otherwise fire
+//     a same-origin request at the admin page when a moderator views it.
+//  3. The sanitized HTML is parsed as a fragment with golang.org/x/net/html
+//     and serialized again, so every element is closed inside the comment
+//     and one comment can never swallow the markup that follows it. On the
+//     way every link gets rel="nofollow ugc noopener noreferrer".
+//
+// Links get no target attribute: whether a link opens a new tab is the
+// reader's choice (and the widget's, which may add it when displaying);
+// noopener and noreferrer are set regardless, so a stored body stays safe
+// wherever it is shown.
+package render
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+)
+
+// Options are the per-site switches that change what a body may contain. The
+// zero value is the strictest: no links and no images.
+type Options struct {
+	AllowLinks  bool // when false, links are reduced to their text
+	AllowImages bool // when false, images are reduced to their alt text
+}
+
+// Renderer converts Markdown to sanitized HTML. It is safe for concurrent use;
+// build it once with [New] and share it, since building the Markdown parser
+// and the four sanitizer policies is far more expensive than one render.
+type Renderer struct {
+	md goldmark.Markdown
+	// policies is indexed by policyIndex(opts) so a call picks its policy
+	// without locking or allocating.
+	policies [4]*bluemonday.Policy
+}
+
+// New builds a Renderer with its Markdown parser and one sanitizer policy for
+// each combination of [Options].
+func New() *Renderer {
+	r := &Renderer{md: newMarkdown()}
+	for _, links := range []bool{false, true} {
+		for _, images := range []bool{false, true} {
+			opts := Options{AllowLinks: links, AllowImages: images}
+			r.policies[policyIndex(opts)] = newPolicy(opts)
+		}
+	}
+	return r
+}
+
+// Render converts Markdown to sanitized, well-formed HTML under opts. It never
+// fails: input that is not valid UTF-8 has its bad bytes replaced with U+FFFD
+// first, and anything the pipeline cannot make safe is dropped.
+func (r *Renderer) Render(markdown string, opts Options) string {
+	// The server rejects invalid UTF-8 before it gets here, but import paths
+	// and future callers might not; replacing keeps the output valid text.
+	src := []byte(strings.ToValidUTF8(markdown, "\uFFFD"))
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/2)
+	if err := r.md.Convert(src, &buf); err != nil {
+		// Only a failing writer or node renderer can error, and neither of
+		// ours does; fail closed rather than store half a body.
+		return ""
+	}
+	return r.clean(buf.Bytes(), opts)
+}
+
+// clean runs the sanitizer and the re-serializer over HTML. It is separate
+// from Render so tests can feed it hostile HTML directly: the sanitizer must
+// hold even if the Markdown stage someday lets markup through.
+func (r *Renderer) clean(html []byte, opts Options) string {
+	sanitized := r.policies[policyIndex(opts)].SanitizeBytes(html)
+	return serialize(sanitized, opts)
+}
+
+func policyIndex(opts Options) int {
+	i := 0
+	if opts.AllowLinks {
+		i |= 1
+	}
+	if opts.AllowImages {
+		i |= 2
+	}
+	return i
+}
