@@ -1,0 +1,80 @@
+// Package widget is the browser side of Parley: the embeddable comment
+// widget (embed.js), its styles and string tables, and the comment-count
+// script (count.js). The sources in src/ are modern JavaScript modules with no
+// framework and no npm step; Build bundles and minifies them at start-up with
+// esbuild's Go API, straight from the embedded files.
+//
+// # Assets
+//
+//	/embed.js                       the widget; stable URL (short cache + ETag)
+//	/widget/parley.<hash>.js        the same bundle under an immutable URL
+//	/count.js                       the comment-count script; stable URL
+//	/widget/count.<hash>.js         the same under an immutable URL
+//	/widget/i18n/<lang>.<hash>.js   one string table per language but English
+//
+// The styles are minified and compiled into embed.js as a string, which the
+// widget adopts into its shadow root (a constructed style sheet, so a host
+// page's CSP for inline styles does not get in the way). English is compiled
+// in too, so a first render in English downloads embed.js alone; any other
+// language adds its locale bundle, loaded on demand as a plain <script>
+// that registers its table on window.__parleyI18n (no eval, no fetch). The
+// server should serve every asset with Cross-Origin-Resource-Policy:
+// cross-origin and without X-Frame-Options.
+//
+// # Embedding
+//
+//	<div id="parley"></div>
+//	<script src="https://comments.example.com/embed.js" data-site="myblog" async></script>
+//
+// The widget finds the server from its own script's src (a server under a
+// sub-path works) and reads these data- attributes: site (required),
+// page-id, page-url, page-title, theme (light, dark or auto, the default,
+// which follows prefers-color-scheme), lang, sort (oldest, the default,
+// newest or top), target (a selector; default #parley), and auto="false" to
+// leave rendering to the script API.
+//
+// The page key is data-page-id, else data-page-url, else the href of
+// <link rel=canonical>, else location.href without the fragment; the server
+// normalizes URLs. The language is data-lang, else <html lang>, else the
+// browser's, the first of them that Parley speaks (en, de, fr, es, pt, ru,
+// zh, ja), else English.
+//
+// # Script API, for single-page apps
+//
+//	const w = Parley.render({target, site, pageId, pageUrl, pageTitle, theme, lang, sort, server})
+//	w.reload({pageId: "next-post"})   // another page in the same place
+//	Parley.destroy(w)                 // or Parley.destroy(target)
+//	ParleyCount.update()              // count.js: fill the counts again
+//
+// # Reader identity
+//
+// The reader token issued by the API is kept in the host page's
+// localStorage under "parley.token" and sent as Authorization: Bearer on
+// every request. Also in localStorage: "parley.author" (the form's name,
+// e-mail, website and affiliation), "parley.drafts" (unsent text per site,
+// page and reply) and "parley.markdown" (the Markdown of one's own recent
+// comments, since the API returns HTML only, to prefill the edit form).
+// No cookies.
+//
+// # Styling
+//
+// The widget renders into a shadow root: the host page's CSS does not reach
+// in, and the widget's does not leak out. Site owners restyle it with the
+// CSS custom properties listed at the top of src/widget.css, set on the
+// target element: --parley-font, --parley-font-size, --parley-text,
+// --parley-bg, --parley-muted, --parley-accent, --parley-accent-text,
+// --parley-border, --parley-input, --parley-highlight, --parley-error,
+// --parley-radius and --parley-indent.
+//
+// # Comment counts
+//
+//	<a href="/posts/hello/" data-parley-count></a>
+//	<span data-parley-count="hello-world" data-parley-count-format="number"></span>
+//	<script src="https://comments.example.com/count.js" data-site="myblog" async></script>
+//
+// count.js fills every element marked data-parley-count with "3 comments"
+// in the page's language (or the bare number with
+// data-parley-count-format="number"); the key is the attribute's value, or
+// the element's href when the value is empty. All keys go in one request to
+// the counts endpoint (100 at most per request).
+package widget

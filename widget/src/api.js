@@ -1,0 +1,49 @@
+// Client of Parley's public JSON API (notes/api-contract.md). Every request
+// carries the reader token when we have one, and any answer that issues a
+// token stores it. Failures reject with the API's error object
+// {code, message, field} plus status, or with {code: "network"} when the
+// server could not be reached.
+import { setToken, token } from './store.js';
+
+// client returns the API calls for one site on the server at base (a URL
+// ending in a slash).
+export function client(base, site) {
+  const sites = `sites/${encodeURIComponent(site)}/`;
+  const comment = id => `${sites}comments/${encodeURIComponent(id)}`;
+
+  async function call(method, path, body) {
+    const headers = {};
+    const tok = token();
+    if (tok) headers.Authorization = 'Bearer ' + tok;
+    if (body) headers['Content-Type'] = 'application/json';
+    let res;
+    let data = {};
+    try {
+      res = await fetch(base + 'api/v1/' + path, {
+        method,
+        headers,
+        body: body && JSON.stringify(body),
+        credentials: 'omit',
+      });
+      if (res.status !== 204) data = await res.json().catch(() => ({}));
+    } catch {
+      throw { code: 'network' };
+    }
+    if (!res.ok) throw { status: res.status, code: 'internal', ...data.error };
+    if (data.reader_token) setToken(data.reader_token);
+    return data;
+  }
+
+  return {
+    list(page, sort, cursor) {
+      const q = new URLSearchParams({ page, sort });
+      if (cursor) q.set('cursor', cursor);
+      return call('GET', `${sites}comments?${q}`);
+    },
+    post: comment => call('POST', sites + 'comments', comment),
+    edit: (id, body) => call('PATCH', comment(id), { body }),
+    remove: id => call('DELETE', comment(id)),
+    vote: (id, value) => call('PUT', comment(id) + '/vote', { value }),
+    preview: body => call('POST', 'preview', { site, body }),
+  };
+}

@@ -1,0 +1,63 @@
+// What both entry points (embed.js and count.js) need from their
+// surroundings: the <script> that loaded them, the server's base URL, the
+// reader's language, and the on-demand loading of a locale bundle.
+import { registry } from './register.js';
+
+/* global PARLEY_LOCALES */
+// LOCALES maps a language code to the path of its locale bundle, relative to
+// the server's base URL. widget.go injects it (esbuild define) after hashing
+// the locale bundles. English is built in and not listed.
+export const LOCALES = PARLEY_LOCALES;
+
+// findScript returns the <script> element that loaded this bundle, by its
+// stable name (embed.js) or its content-hashed one (/widget/parley.<hash>.js).
+// document.currentScript is only set while the script first runs, so call it
+// from top-level code.
+export function findScript(name, hashed) {
+  return document.currentScript ||
+    document.querySelector(`script[data-site][src*="${name}"],script[data-site][src*="/widget/${hashed}."]`);
+}
+
+// serverBase turns a script URL into the server's base URL, with a trailing
+// slash, so that a server mounted under a sub-path works:
+// https://c.example/x/embed.js and https://c.example/x/widget/parley.1a2b3c4d.js
+// both give https://c.example/x/.
+export function serverBase(src) {
+  const u = new URL(src, location.href);
+  return u.origin + u.pathname.replace(/(\/widget\/[\w-]+\.[\da-f]+\.js|\/[^/]*)$/, '/');
+}
+
+// pickLang chooses the language: the wanted one (data-lang), else the host
+// page's <html lang>, else the browser's; the first that we have strings
+// for. It returns [code, tag]: the code names the string table, the tag
+// (e.g. "pt-BR") is what Intl formats dates and numbers with.
+export function pickLang(wanted) {
+  for (const tag of [wanted, document.documentElement.lang, navigator.language]) {
+    const code = (tag || '').toLowerCase().split(/[-_]/)[0];
+    if (code === 'en' || (/^[a-z]{2,3}$/.test(code) && LOCALES[code])) {
+      try {
+        return [code, Intl.getCanonicalLocales(tag)[0]];
+      } catch {
+        return [code, code];
+      }
+    }
+  }
+  return ['en', 'en'];
+}
+
+const loading = {};
+
+// loadLocale resolves to the string table of lang, adding its locale bundle
+// as a <script> the first time (no eval, no fetch: a plain script from the
+// server the page already trusts). It rejects if the bundle cannot be had.
+export function loadLocale(base, lang) {
+  return loading[lang] || (loading[lang] = new Promise((resolve, reject) => {
+    const done = () => registry()[lang] ? resolve(registry()[lang]) : reject(new Error('parley: no strings for ' + lang));
+    if (registry()[lang]) return done();
+    const s = document.createElement('script');
+    s.src = base + LOCALES[lang];
+    s.async = true;
+    s.onload = s.onerror = done;
+    document.head.append(s);
+  }));
+}

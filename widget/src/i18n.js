@@ -1,0 +1,35 @@
+// Translation: t(key, vars) in the reader's language. English is built into
+// the bundle and fills any key a locale lacks; other languages arrive as
+// locale bundles (env.js loadLocale).
+import en from './locales/en.js';
+
+// translator returns t for one language: tag is the BCP 47 tag used for
+// plural rules and numbers, table the language's strings. Entries may be
+// plural objects {one, few, many, other} picked by vars.n; "{name}" in an
+// entry is replaced by vars.name (numbers formatted for the language).
+export function translator(tag, table) {
+  const plural = new Intl.PluralRules(tag);
+  const num = new Intl.NumberFormat(tag);
+  function t(key, vars = {}) {
+    let s = table[key] || en[key] || key;
+    if (typeof s === 'object') s = s[plural.select(vars.n)] || s.other;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (typeof vars[k] === 'number' ? num.format(vars[k]) : vars[k] ?? m));
+  }
+  t.has = key => key in table || key in en;
+  return t;
+}
+
+// errorText says what went wrong with an API call in the reader's language:
+// by code and field ("e_invalid_email"), else by code, else the server's own
+// message (which is English). limits gives the maximum length of a field,
+// for too_long.
+export function errorText(t, err, limits = {}) {
+  const field = (err.field || '').split('.').pop();
+  const n = limits[err.field];
+  let code = err.code === 'unauthorized' ? 'forbidden' : err.code;
+  if (code === 'too_long' && !n) code = 'payload_too_large';
+  for (const key of [`e_${code}_${field}`, 'e_' + code]) {
+    if (t.has(key)) return t(key, { n });
+  }
+  return err.message || t('e_internal');
+}

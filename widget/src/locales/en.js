@@ -1,0 +1,68 @@
+// English: the built-in strings, and the list of keys every other locale
+// translates. Plural entries are picked with Intl.PluralRules; "{n}" and
+// "{name}" are filled in by i18n.js. One key per line: locales_test.go reads
+// the keys of every locale from this layout.
+//
+// API errors: other locales translate them by code as e_<code> or
+// e_<code>_<field> (see i18n.js errorText); in English the server's own
+// message is shown, which keeps these strings out of the main bundle. Only
+// the errors the widget finds itself, and a last resort, are here.
+
+// comments is exported on its own for count.js, which needs nothing else.
+export const comments = { one: '{n} comment', other: '{n} comments' };
+
+export default {
+  comments,
+  heading: 'Comments',
+  empty: 'No comments yet. Start the discussion.',
+  loading: 'Loading comments…',
+  loadFailed: 'The comments could not be loaded.',
+  retry: 'Try again',
+  more: 'Show more comments',
+  sort: 'Sort by',
+  oldest: 'Oldest',
+  newest: 'Newest',
+  top: 'Best',
+  anon: 'Anonymous',
+  owner: 'Owner',
+  moderator: 'Moderator',
+  edited: 'edited',
+  pending: 'Awaiting moderation',
+  deleted: 'This comment was deleted.',
+  replyTo: 'in reply to {name}',
+  reply: 'Reply',
+  edit: 'Edit',
+  del: 'Delete',
+  cancel: 'Cancel',
+  save: 'Save',
+  confirmDel: 'Delete this comment?',
+  votes: 'Votes',
+  up: 'Vote up',
+  down: 'Vote down',
+  editFor: { one: 'You can edit for {n} more minute', other: 'You can edit for {n} more minutes' },
+  formTitle: 'Leave a comment',
+  replyTitle: 'Reply to {name}',
+  name: 'Name',
+  email: 'E-mail',
+  website: 'Website',
+  affiliation: 'Affiliation',
+  optional: '(optional)',
+  required: '(required)',
+  emailHint: 'Never shown to anyone.',
+  body: 'Comment',
+  write: 'Write',
+  preview: 'Preview',
+  nothing: 'Nothing to preview.',
+  markdown: 'Markdown is supported.',
+  moderated: 'Comments are reviewed before they appear.',
+  post: 'Post comment',
+  sending: 'Sending…',
+  posted: 'Your comment was posted.',
+  held: 'Your comment is awaiting moderation.',
+  saved: 'Your changes were saved.',
+  removed: 'Your comment was deleted.',
+  locked: 'Comments are closed.',
+  e_network: 'The comment server could not be reached. Your text is kept; please try again.',
+  e_required: 'Please fill in this field.',
+  e_internal: 'Something went wrong. Please try again.',
+};

@@ -1,0 +1,58 @@
+// Entry point of embed.js. It reads the snippet's data- attributes, exposes
+// window.Parley for single-page apps, and renders into the target element
+// (#parley unless data-target says otherwise) once that exists:
+//
+//   <div id="parley"></div>
+//   <script src="https://comments.example.com/embed.js" data-site="myblog" async></script>
+import { findScript, serverBase } from './env.js';
+import { createWidget } from './widget.js';
+
+const script = findScript('embed.js', 'parley');
+const server = script ? serverBase(script.src) : '';
+const shown = new Map(); // target element -> instance
+
+function element(target) {
+  return typeof target === 'string' ? document.querySelector(target) : target;
+}
+
+// render draws a widget into opts.target (an element or a selector; default
+// #parley), replacing one already there, and returns the instance. Options:
+// site (required), pageId, pageUrl, pageTitle, theme (light|dark|auto), lang,
+// sort (oldest|newest|top), server (the Parley server's base URL; default:
+// where embed.js came from).
+function render(opts = {}) {
+  const el = element(opts.target || '#parley');
+  if (!el) throw new Error('Parley: no element ' + (opts.target || '#parley'));
+  if (!opts.site) throw new Error('Parley: site is required');
+  destroy(el);
+  const o = { ...opts, server: opts.server ? opts.server.replace(/\/?$/, '/') : server };
+  const w = createWidget(el, o);
+  shown.set(el, w);
+  return w;
+}
+
+// destroy removes the widget from a target (element or selector) or an
+// instance.
+function destroy(x) {
+  const el = x && x.host ? x.host : element(x);
+  const w = shown.get(el);
+  if (w) {
+    w.destroy();
+    shown.delete(el);
+  }
+}
+
+if (!window.Parley) {
+  window.Parley = { render, destroy };
+  const d = script ? script.dataset : {};
+  // data-auto="false" leaves rendering to Parley.render.
+  if (d.site && d.auto !== 'false') {
+    const auto = () => {
+      const el = element(d.target || '#parley');
+      // The dataset's camelCase names are render's options: pageId, theme...
+      if (el && !shown.has(el)) render({ ...d, target: el });
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', auto);
+    else auto();
+  }
+}

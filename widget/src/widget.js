@@ -1,0 +1,288 @@
+// One widget instance: the shadow root and the discussion section in it,
+// the thread's state, and what the reader does to it. main.js makes the
+// instances; thread.js, comment.js and form.js draw the parts, reading the
+// shared state from the instance object w.
+import css from './widget.css';
+import { client } from './api.js';
+import { article, refresh } from './comment.js';
+import { button, h } from './dom.js';
+import { loadLocale, pickLang } from './env.js';
+import { commentForm } from './form.js';
+import { errorText, translator } from './i18n.js';
+import en from './locales/en.js';
+import { buildTree, placeComment, placeTree } from './thread.js';
+import { clock } from './time.js';
+
+const SORTS = ['oldest', 'newest', 'top'];
+let sheet;
+
+// adopt styles a shadow root: one constructed style sheet shared by every
+// instance where the browser has them (a host page's CSP for inline styles
+// does not apply to those), else a <style> element.
+function adopt(root) {
+  try {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    root.append(h('style', { text: css }));
+  }
+}
+
+// wanted is the comment id a #parley-<id> permalink in the URL points to.
+function wanted() {
+  const m = /^#parley-(.+)$/.exec(location.hash);
+  return m && m[1];
+}
+
+// createWidget renders into host with the options o of Parley.render and
+// returns the instance: {host, reload(o), destroy()} for the page, plus the
+// state the other modules share (t, clock, api, page, settings, items...).
+export function createWidget(host, o) {
+  const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
+  const w = { host, o, reload, destroy, reply, edit, removed, announce };
+  let gen = 0; // bumped by every (re)load: answers for an older one are dropped
+  let heading, live, slot, status, alert, more, cursor, busy, total;
+  addEventListener('hashchange', jump);
+  const timer = setInterval(tick, 60000);
+  start();
+  return w;
+
+  // reload shows another page, for single-page apps: opts replace the page
+  // options (pageId, pageUrl, pageTitle; unset ones are found again from the
+  // document) and may change the others.
+  function reload(opts) {
+    Object.assign(o, { pageId: null, pageUrl: null, pageTitle: null }, opts);
+    return start();
+  }
+
+  // destroy empties the shadow root and stops the timer and listeners.
+  function destroy() {
+    gen++;
+    clearInterval(timer);
+    removeEventListener('hashchange', jump);
+    root.replaceChildren();
+  }
+
+  async function start() {
+    const my = ++gen;
+    const canon = document.querySelector('link[rel="canonical"]');
+    const url = o.pageUrl || (canon && canon.href) || location.href.split('#')[0];
+    w.page = { key: o.pageId || url, url, title: o.pageTitle || document.title };
+    w.sort = SORTS.includes(o.sort) ? o.sort : 'oldest';
+    w.api = client(o.server, o.site);
+    // Ask for the comments and the strings at once.
+    const first = w.api.list(w.page.key, w.sort);
+    first.catch(() => {}); // handled by fill
+    let [lang, tag] = pickLang(o.lang);
+    let table = en;
+    if (lang !== 'en') {
+      table = await loadLocale(o.server, lang).catch(() => {
+        tag = 'en';
+        return en;
+      });
+    }
+    if (my !== gen) return;
+    w.t = translator(tag, table);
+    w.clock = clock(tag);
+    draw(tag);
+    await fill(first, my, true);
+  }
+
+  // draw lays out the empty section.
+  function draw(tag) {
+    const t = w.t;
+    const theme = ['light', 'dark'].includes(o.theme) ? o.theme : 'auto';
+    root.replaceChildren();
+    adopt(root);
+    heading = h('h2', { id: 'parley-heading', class: 'parley-heading', tabindex: -1 }, t('heading'));
+    live = h('div', { class: 'parley-sr', 'aria-live': 'polite' });
+    slot = h('div');
+    status = h('p', { class: 'parley-note' });
+    w.list = h('ol', { class: 'parley-thread' });
+    alert = h('p', { class: 'parley-error', role: 'alert' });
+    more = button('parley-more', t('more'), () => loadMore(true));
+    more.hidden = true;
+    const sort = h('select', { id: 'parley-sort', onchange: e => resort(e.target.value) },
+      ...SORTS.map(s => h('option', { value: s, selected: s === w.sort }, t(s))));
+    root.append(h('div', { class: `parley-root parley-${theme}`, lang: tag },
+      h('section', { 'aria-labelledby': 'parley-heading' },
+        h('div', { class: 'parley-bar' }, heading,
+          h('span', { class: 'parley-sort' }, h('label', { for: 'parley-sort' }, t('sort')), ' ', sort)),
+        live, slot, status, w.list, alert, more)));
+  }
+
+  // fill shows the first page of comments from the request req.
+  async function fill(req, my, first) {
+    const t = w.t;
+    status.textContent = t('loading');
+    let d;
+    try {
+      d = await req;
+    } catch (err) {
+      if (my !== gen) return;
+      const why = err.code === 'forbidden_origin' ? ' ' + errorText(t, err) : '';
+      status.replaceChildren(t('loadFailed') + why, ' ', button('parley-link', t('retry'),
+        () => fill(w.api.list(w.page.key, w.sort), my, first)));
+      return;
+    }
+    if (my !== gen) return;
+    w.settings = d.settings || {};
+    w.maxDepth = w.settings.max_depth ?? 5;
+    w.locked = !!(d.page && d.page.locked);
+    w.items = new Map();
+    w.list.replaceChildren();
+    if (first) {
+      slot.replaceChildren(w.locked
+        ? h('p', { class: 'parley-note' }, t('locked'))
+        : commentForm(w, { done: added }).el);
+    }
+    show(d);
+    // A permalink to a comment on a later page: fetch on until it shows.
+    for (let i = 0; i < 20 && cursor && wanted() && !w.items.has(wanted()); i++) {
+      if (!(await loadMore())) break;
+    }
+    jump();
+  }
+
+  // show adds a page of threads from an API answer and returns the item of
+  // the first new comment.
+  function show(d) {
+    total = d.total || 0;
+    const fresh = (d.comments || []).filter(c => !w.items.has(c.id));
+    placeTree(w, buildTree(fresh), w.list, 0, null);
+    cursor = d.next_cursor;
+    more.hidden = !cursor;
+    count();
+    return fresh[0] && w.items.get(fresh[0].id);
+  }
+
+  // count updates the heading and the empty state.
+  function count() {
+    heading.textContent = total ? w.t('comments', { n: total }) : w.t('heading');
+    status.textContent = w.items.size ? '' : w.t('empty');
+  }
+
+  // loadMore fetches the next page of threads; from the button, focus moves
+  // to the first new one. It reports whether that worked.
+  async function loadMore(focus) {
+    const my = gen;
+    if (busy) return false;
+    busy = true;
+    alert.textContent = '';
+    try {
+      const d = await w.api.list(w.page.key, w.sort, cursor);
+      if (my !== gen) return false;
+      const item = show(d);
+      if (focus && item) item.art.focus();
+      return true;
+    } catch (err) {
+      if (my === gen) alert.textContent = errorText(w.t, err);
+      return false;
+    } finally {
+      busy = false;
+    }
+  }
+
+  function resort(sort) {
+    w.sort = sort;
+    fill(w.api.list(w.page.key, sort), ++gen, false);
+  }
+
+  // added shows the reader's new comment as the server answered it, moves
+  // focus to it and announces it.
+  function added(c) {
+    const item = placeComment(w, c);
+    if (c.status !== 'pending') total++;
+    count();
+    item.art.focus();
+    announce(w.t(c.status === 'pending' ? 'held' : 'posted'));
+  }
+
+  // reply opens the form under a comment; opener gets focus back on cancel.
+  function reply(item, opener) {
+    open(item, opener, { parent: item }, added);
+  }
+
+  // edit opens the form in place of a comment's body.
+  function edit(item, opener) {
+    const opened = open(item, opener, { edit: item }, c => {
+      item.c = { ...item.c, ...c };
+      article(w, item);
+      item.art.focus();
+      announce(w.t('saved'));
+    });
+    if (opened) item.body.hidden = true;
+  }
+
+  // open puts a form under a comment, one at a time: with one open already,
+  // it focuses that and reports false.
+  function open(item, opener, opts, done) {
+    if (item.form) {
+      item.form.focus();
+      return false;
+    }
+    const close = () => {
+      item.form.el.remove();
+      item.form = null;
+      item.body.hidden = false;
+    };
+    item.form = commentForm(w, {
+      ...opts,
+      done: c => {
+        close();
+        done(c);
+      },
+      cancel: () => {
+        close();
+        opener.focus();
+      },
+    });
+    item.art.after(item.form.el);
+    item.form.focus();
+    return true;
+  }
+
+  // removed takes a deleted comment off the screen, or leaves a placeholder
+  // when it has replies, and moves focus to what is nearest.
+  function removed(item) {
+    const c = item.c;
+    if (c.status !== 'pending') total--;
+    if (item.kids) {
+      item.c = { id: c.id, parent: c.parent, created: c.created, deleted: true };
+      article(w, item);
+    } else {
+      item.li.remove();
+      w.items.delete(c.id);
+      if (item.parent) item.parent.kids--;
+    }
+    count();
+    (item.kids ? item.art : item.parent ? item.parent.art : heading).focus();
+    announce(w.t('removed'));
+  }
+
+  // announce speaks msg through the polite live region.
+  function announce(msg) {
+    live.textContent = '';
+    setTimeout(() => (live.textContent = msg), 100);
+  }
+
+  // tick runs every minute: relative times and edit windows.
+  function tick() {
+    if (w.items) for (const item of w.items.values()) refresh(w, item);
+  }
+
+  // jump scrolls to and highlights the comment of a #parley-<id> permalink.
+  // Its element lives in the shadow root, where the browser does not look.
+  function jump() {
+    const item = w.items && w.items.get(wanted());
+    if (!item) return;
+    const old = root.querySelector('.parley-target');
+    if (old) old.classList.remove('parley-target');
+    item.art.classList.add('parley-target');
+    item.art.scrollIntoView({ block: 'center' });
+    item.art.focus({ preventScroll: true });
+  }
+}

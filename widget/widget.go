@@ -1,0 +1,163 @@
+package widget
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed src
+var sources embed.FS
+
+// jsType is the Content-Type of every asset: the styles and the locale
+// tables travel inside JavaScript bundles.
+const jsType = "text/javascript; charset=utf-8"
+
+// Asset is one servable file.
+type Asset struct {
+	Path        string // URL path, e.g. "/embed.js", "/widget/parley.3f9a1c2b.js"
+	ContentType string // e.g. "text/javascript; charset=utf-8"
+	Body        []byte // minified
+	Gzip        []byte // gzip -9 of Body, computed once
+	ETag        string // strong ETag from a content hash, quoted
+	// Immutable is true for content-hashed paths (serve with Cache-Control:
+	// public, max-age=31536000, immutable) and false for stable paths like
+	// /embed.js and /count.js (short cache plus ETag revalidation).
+	Immutable bool
+}
+
+// Assets is the set of files Build produced, indexed by URL path. It is
+// read-only after Build and safe for concurrent use; callers must not modify
+// the byte slices of the Assets it hands out.
+type Assets struct {
+	byPath map[string]Asset
+	paths  []string
+}
+
+// Lookup returns the asset served at the URL path p.
+func (a *Assets) Lookup(p string) (Asset, bool) {
+	asset, ok := a.byPath[p]
+	return asset, ok
+}
+
+// Paths lists every URL path, sorted.
+func (a *Assets) Paths() []string {
+	return slices.Clone(a.paths)
+}
+
+// entry is a bundle served under a stable URL and a content-hashed one.
+type entry struct {
+	source string // entry module in src/
+	stable string // stable URL path
+	hashed string // prefix of the content-hashed URL path
+}
+
+var entries = []entry{
+	{source: "main.js", stable: "/embed.js", hashed: "/widget/parley"},
+	{source: "count.js", stable: "/count.js", hashed: "/widget/count"},
+}
+
+// Build bundles and minifies the embedded sources with esbuild's Go API.
+//
+// Locale tables are bundled first, each to its own content-hashed file; the
+// map from language to path is then compiled into embed.js and count.js
+// (esbuild define PARLEY_LOCALES) so they load a language only when a page
+// needs it. Any esbuild error or warning fails the build with esbuild's
+// messages.
+func Build() (*Assets, error) {
+	src, err := fs.Sub(sources, "src")
+	if err != nil {
+		return nil, err
+	}
+	return build(src)
+}
+
+func build(src fs.FS) (*Assets, error) {
+	a := &Assets{byPath: map[string]Asset{}}
+
+	langs, err := localeNames(src)
+	if err != nil {
+		return nil, err
+	}
+	urls := map[string]string{}
+	for _, lang := range langs {
+		code, err := bundle(src, localePrefix+lang, nil)
+		if err != nil {
+			return nil, err
+		}
+		// Relative to the server's base URL, so a server mounted under a
+		// sub-path works too.
+		urls[lang] = strings.TrimPrefix(a.addHashed("/widget/i18n/"+lang, code), "/")
+	}
+	localeMap, err := json.Marshal(urls)
+	if err != nil {
+		return nil, err
+	}
+	define := map[string]string{"PARLEY_LOCALES": string(localeMap)}
+
+	for _, e := range entries {
+		code, err := bundle(src, e.source, define)
+		if err != nil {
+			return nil, err
+		}
+		a.add(newAsset(e.stable, code, false))
+		a.addHashed(e.hashed, code)
+	}
+	slices.Sort(a.paths)
+	return a, nil
+}
+
+// localeNames lists the languages that have a string table in
+// src/locales/, except English, which is built into the main bundle.
+func localeNames(src fs.FS) ([]string, error) {
+	files, err := fs.Glob(src, "locales/*.js")
+	if err != nil {
+		return nil, err
+	}
+	var langs []string
+	for _, f := range files {
+		lang := strings.TrimSuffix(path.Base(f), ".js")
+		if lang != "en" {
+			langs = append(langs, lang)
+		}
+	}
+	return langs, nil
+}
+
+// addHashed adds code under prefix.<hash>.js as an immutable asset and
+// returns that path.
+func (a *Assets) addHashed(prefix string, code []byte) string {
+	sum := sha256.Sum256(code)
+	p := fmt.Sprintf("%s.%s.js", prefix, hex.EncodeToString(sum[:4]))
+	a.add(newAsset(p, code, true))
+	return p
+}
+
+func (a *Assets) add(asset Asset) {
+	a.byPath[asset.Path] = asset
+	a.paths = append(a.paths, asset.Path)
+}
+
+func newAsset(p string, body []byte, immutable bool) Asset {
+	sum := sha256.Sum256(body)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	zw.Write(body)                                           // a bytes.Buffer does not fail
+	zw.Close()
+	return Asset{
+		Path:        p,
+		ContentType: jsType,
+		Body:        body,
+		Gzip:        buf.Bytes(),
+		ETag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
+		Immutable:   immutable,
+	}
+}

@@ -1,0 +1,230 @@
+package widget
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// languages the widget must speak besides English.
+var languages = []string{"de", "fr", "es", "pt", "ru", "zh", "ja"}
+
+func mustBuild(t *testing.T) *Assets {
+	t.Helper()
+	a, err := Build()
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return a
+}
+
+func TestBuildPaths(t *testing.T) {
+	a := mustBuild(t)
+	want := []string{`^/embed\.js$`, `^/count\.js$`, `^/widget/parley\.[0-9a-f]{8}\.js$`, `^/widget/count\.[0-9a-f]{8}\.js$`}
+	for _, lang := range languages {
+		want = append(want, `^/widget/i18n/`+lang+`\.[0-9a-f]{8}\.js$`)
+	}
+	paths := a.Paths()
+	if len(paths) != len(want) {
+		t.Errorf("got %d paths %v, want %d", len(paths), paths, len(want))
+	}
+	for _, pattern := range want {
+		re := regexp.MustCompile(pattern)
+		n := 0
+		for _, p := range paths {
+			if re.MatchString(p) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d paths match %s, want 1 (paths: %v)", n, pattern, paths)
+		}
+	}
+}
+
+func TestAssets(t *testing.T) {
+	a := mustBuild(t)
+	for _, p := range a.Paths() {
+		t.Run(p, func(t *testing.T) {
+			asset, ok := a.Lookup(p)
+			if !ok {
+				t.Fatal("listed but not found")
+			}
+			if asset.Path != p {
+				t.Errorf("Path = %q", asset.Path)
+			}
+			if asset.ContentType != "text/javascript; charset=utf-8" {
+				t.Errorf("ContentType = %q", asset.ContentType)
+			}
+			if len(asset.Body) == 0 {
+				t.Error("empty body")
+			}
+			if !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(asset.ETag) {
+				t.Errorf("ETag = %s, want a quoted strong hash", asset.ETag)
+			}
+			hashed := strings.HasPrefix(p, "/widget/")
+			if asset.Immutable != hashed {
+				t.Errorf("Immutable = %v, want %v", asset.Immutable, hashed)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(asset.Gzip))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(plain, asset.Body) {
+				t.Errorf("Gzip does not decompress to Body (err %v)", err)
+			}
+		})
+	}
+}
+
+func TestStableAndHashedMatch(t *testing.T) {
+	a := mustBuild(t)
+	for stable, prefix := range map[string]string{"/embed.js": "/widget/parley.", "/count.js": "/widget/count."} {
+		s, ok := a.Lookup(stable)
+		if !ok {
+			t.Fatalf("no %s", stable)
+		}
+		if s.Immutable {
+			t.Errorf("%s is Immutable; it must revalidate", stable)
+		}
+		for _, p := range a.Paths() {
+			if strings.HasPrefix(p, prefix) {
+				h, _ := a.Lookup(p)
+				if !bytes.Equal(h.Body, s.Body) || h.ETag != s.ETag {
+					t.Errorf("%s and %s differ", stable, p)
+				}
+			}
+		}
+	}
+}
+
+func TestETagsDiffer(t *testing.T) {
+	a := mustBuild(t)
+	seen := map[string]string{}
+	for _, p := range a.Paths() {
+		asset, _ := a.Lookup(p)
+		if other, dup := seen[asset.ETag]; dup && !bytes.Equal(mustLookup(t, a, other).Body, asset.Body) {
+			t.Errorf("%s and %s share ETag %s with different bodies", p, other, asset.ETag)
+		}
+		seen[asset.ETag] = p
+	}
+	embed, count := mustLookup(t, a, "/embed.js"), mustLookup(t, a, "/count.js")
+	if embed.ETag == count.ETag {
+		t.Error("embed.js and count.js have the same ETag")
+	}
+
+	// Change one source file: the widget's ETag and hashed path change.
+	changed := sourceFS(t)
+	f := changed["time.js"]
+	f.Data = append(f.Data, []byte("\nconsole.log('changed');\n")...)
+	b, err := build(changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustLookup(t, b, "/embed.js").ETag == embed.ETag {
+		t.Error("ETag of /embed.js did not change with its content")
+	}
+	if mustLookup(t, b, "/count.js").ETag != count.ETag {
+		t.Error("ETag of /count.js changed though its content did not")
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	a, b := mustBuild(t), mustBuild(t)
+	if strings.Join(a.Paths(), " ") != strings.Join(b.Paths(), " ") {
+		t.Errorf("paths differ between builds:\n%v\n%v", a.Paths(), b.Paths())
+	}
+}
+
+func TestLookupMiss(t *testing.T) {
+	a := mustBuild(t)
+	for _, p := range []string{"", "/", "/embed.js.map", "/widget/parley.js", "/widget/i18n/xx.00000000.js", "embed.js"} {
+		if _, ok := a.Lookup(p); ok {
+			t.Errorf("Lookup(%q) found something", p)
+		}
+	}
+}
+
+func TestBundlesParse(t *testing.T) {
+	a := mustBuild(t)
+	for _, p := range a.Paths() {
+		res := api.Transform(string(mustLookup(t, a, p).Body), api.TransformOptions{Loader: api.LoaderJS, Target: api.ES2020})
+		if len(res.Errors) > 0 || len(res.Warnings) > 0 {
+			t.Errorf("%s: %v %v", p, res.Errors, res.Warnings)
+		}
+	}
+}
+
+func TestLocaleMapInBundles(t *testing.T) {
+	a := mustBuild(t)
+	embed, count := mustLookup(t, a, "/embed.js"), mustLookup(t, a, "/count.js")
+	for _, p := range a.Paths() {
+		if !strings.HasPrefix(p, "/widget/i18n/") {
+			continue
+		}
+		rel := strings.TrimPrefix(p, "/")
+		if !bytes.Contains(embed.Body, []byte(rel)) || !bytes.Contains(count.Body, []byte(rel)) {
+			t.Errorf("%s is not in the locale map of embed.js and count.js", rel)
+		}
+		locale := mustLookup(t, a, p)
+		if !bytes.Contains(locale.Body, []byte("__parleyI18n")) {
+			t.Errorf("%s does not register itself", p)
+		}
+	}
+}
+
+func TestBuildErrorsCarryEsbuildMessages(t *testing.T) {
+	for name, change := range map[string]func(fstest.MapFS){
+		"syntax": func(m fstest.MapFS) { m["time.js"].Data = []byte("export const x = ;\n") },
+		"import": func(m fstest.MapFS) { m["time.js"].Data = []byte("import 'left-pad';\n") },
+		"css":    func(m fstest.MapFS) { m["widget.css"].Data = []byte(".a { color: red;\n") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := sourceFS(t)
+			change(m)
+			_, err := build(m)
+			if err == nil {
+				t.Fatal("build succeeded")
+			}
+			if !strings.Contains(err.Error(), "widget: bundling") {
+				t.Errorf("error %q does not say what failed", err)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+func mustLookup(t *testing.T, a *Assets, p string) Asset {
+	t.Helper()
+	asset, ok := a.Lookup(p)
+	if !ok {
+		t.Fatalf("no asset %s", p)
+	}
+	return asset
+}
+
+// sourceFS copies the embedded sources into a MapFS that a test can change.
+func sourceFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(sources, "src", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(sources, p)
+		m[strings.TrimPrefix(p, "src/")] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
