@@ -1,0 +1,86 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// serveConfig is the operator's configuration of parley serve.
+type serveConfig struct {
+	Addr           string
+	Data           string
+	BaseURL        string
+	TrustedProxies []string
+	ProxyHeader    string
+	LogLevel       slog.Level
+	LogFormat      string
+	Demo           bool
+}
+
+// parseServeConfig reads flags, each defaulting to its PARLEY_* environment
+// variable and then to a built-in default. Flags win over the environment.
+func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg serveConfig
+	var proxies, level, demo string
+	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
+	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
+	fs.StringVar(&proxies, "trusted-proxies", env("PARLEY_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs whose client-IP header is trusted (PARLEY_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.ProxyHeader, "proxy-header", env("PARLEY_PROXY_HEADER", "X-Forwarded-For"), "header carrying the client IP from a trusted proxy (PARLEY_PROXY_HEADER)")
+	fs.StringVar(&level, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env("PARLEY_LOG_FORMAT", "text"), "text or json (PARLEY_LOG_FORMAT)")
+	fs.StringVar(&demo, "demo", env("PARLEY_DEMO", "true"), "create the demo site and discussion on first start (PARLEY_DEMO)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return cfg, fmt.Errorf("--log-level: %w", err)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, errors.New("--log-format: want text or json")
+	}
+	switch demo {
+	case "true", "1", "yes":
+		cfg.Demo = true
+	case "false", "0", "no":
+	default:
+		return cfg, errors.New("--demo: want true or false")
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return cfg, fmt.Errorf("--trusted-proxies: %q is not an IP or CIDR", p)
+			}
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cfg, errors.New("--base-url: want an http(s) URL such as https://comments.example.com")
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	return cfg, nil
+}

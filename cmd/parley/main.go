@@ -1,0 +1,51 @@
+// Command parley runs the Parley comment server.
+//
+//	parley [serve] [flags]   start the server (the default)
+//	parley version           print the version
+//
+// Every flag has a PARLEY_* environment equivalent; see parley -h.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "parley:", err)
+		os.Exit(1)
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run dispatches to a subcommand. It returns when ctx ends (a signal) or the
+// command fails, so tests can start and stop the whole binary in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseServeConfig(args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stderr)
+	case "version":
+		_, err := fmt.Fprintln(stdout, "parley", version)
+		return err
+	default:
+		return fmt.Errorf("unknown command %q (want serve or version)", cmd)
+	}
+}

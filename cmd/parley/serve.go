@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/storage/badgerstore"
+)
+
+// serve runs the server until ctx ends, then shuts down gracefully and
+// closes the database cleanly.
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
+	log := newLogger(cfg, stderr)
+	store, err := badgerstore.Open(cfg.Data, badgerstore.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("open data directory %s: %w", cfg.Data, err)
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close database: %w", cerr)
+		}
+	}()
+	srv, err := server.New(ctx, store, server.Config{
+		BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := srv.EnsureDemo(ctx); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("parley is listening", slog.String("addr", ln.Addr().String()),
+		slog.String("base_url", cfg.BaseURL), slog.String("data", cfg.Data), slog.String("version", version))
+	if cfg.Demo {
+		log.Info("try the demo", slog.String("url", cfg.BaseURL+"/demo"))
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return <-served
+}
+
+func newLogger(cfg serveConfig, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// asset serves the widget's bundled files. Content-hashed paths are cached
+// for a year; the stable /embed.js and /count.js that site owners paste are
+// cached briefly and revalidated by ETag, so a new release reaches every
+// blog within minutes.
+func (s *Server) asset(c *fiber.Ctx) error {
+	a, ok := s.assets.Lookup(c.Path())
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	// Widget files are loaded by other sites' pages.
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	c.Set(fiber.HeaderETag, a.ETag)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if a.Immutable {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300, must-revalidate")
+	}
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, a.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	if strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(a.Gzip)
+	}
+	return c.Send(a.Body)
+}

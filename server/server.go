@@ -1,0 +1,177 @@
+// Package server is Parley's HTTP side: the fiber app with the public
+// comment API, the widget's assets, the demo page and health checks.
+//
+// Handlers hold the storage.Store and call its methods; every comment body
+// goes through one rendering path (render.Renderer) on write. Errors become
+// JSON answers in exactly one place, errorHandler.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/server/render"
+	"github.com/parley-dev/parley/storage"
+	"github.com/parley-dev/parley/widget"
+)
+
+// Config holds what the server needs from the operator.
+type Config struct {
+	// BaseURL is the public URL of this instance, e.g. https://comments.example.com.
+	BaseURL string
+	// TrustedProxies are the proxy addresses or CIDR ranges whose ProxyHeader
+	// is believed for the client IP. Empty: the header is ignored.
+	TrustedProxies []string
+	// ProxyHeader carries the client IP behind a trusted proxy (default X-Forwarded-For).
+	ProxyHeader string
+	// RequestTimeout bounds the storage work of one request (default 10s).
+	RequestTimeout time.Duration
+	// Logger receives request logs and errors (default: discard).
+	Logger *slog.Logger
+	// Now is the clock; tests move it to cross the edit window (default time.Now).
+	Now func() time.Time
+}
+
+// Server is a configured Parley HTTP server.
+type Server struct {
+	app    *fiber.App
+	store  storage.Store
+	render *render.Renderer
+	assets *widget.Assets
+	cfg    Config
+	log    *slog.Logger
+	ipKey  []byte
+}
+
+// bodyLimit caps request bodies: a 10,000-character comment is at most
+// 40 KB of UTF-8, and JSON escaping can double that.
+const bodyLimit = 128 * 1024
+
+// New builds the server over store. It bundles the widget, so it fails if
+// the widget's sources do not build.
+func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) {
+	if cfg.ProxyHeader == "" {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	assets, err := widget.Build()
+	if err != nil {
+		return nil, fmt.Errorf("build widget: %w", err)
+	}
+	ipKey, err := store.Secret(ctx, "ip-hash")
+	if err != nil {
+		return nil, fmt.Errorf("load ip hash key: %w", err)
+	}
+	s := &Server{store: store, render: render.New(), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "parley",
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           90 * time.Second,
+		ErrorHandler:          errorHandler(cfg.Logger),
+		DisableStartupMessage: true,
+		// Only a configured proxy may speak for the client's address.
+		ProxyHeader:             proxyHeader(cfg),
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
+	})
+	s.routes()
+	return s, nil
+}
+
+func proxyHeader(cfg Config) string {
+	if len(cfg.TrustedProxies) == 0 {
+		return ""
+	}
+	return cfg.ProxyHeader
+}
+
+func (s *Server) routes() {
+	s.app.Use(s.logRequests, s.withTimeout)
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/demo") })
+	s.app.Get("/demo", s.demoPage)
+	s.app.Get("/embed.js", s.asset)
+	s.app.Get("/count.js", s.asset)
+	s.app.Get("/widget/*", s.asset)
+
+	api := s.app.Group("/api/v1", apiHeaders)
+	api.Post("/preview", s.previewCORS, s.preview)
+	api.Options("/preview", s.previewCORS)
+	site := api.Group("/sites/:site", s.siteCORS)
+	site.Get("/comments", s.listComments)
+	site.Post("/comments", s.createComment)
+	site.Patch("/comments/:id", s.editComment)
+	site.Delete("/comments/:id", s.deleteComment)
+	site.Put("/comments/:id/vote", s.vote)
+	site.Post("/counts", s.counts)
+	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// App returns the fiber app, for tests through app.Test.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight,
+// at most until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// withTimeout gives each request a context that ends after RequestTimeout:
+// fiber does not cancel on client disconnect, so storage work needs its own
+// bound.
+func (s *Server) withTimeout(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// logRequests writes one structured line per request. It logs no client IP:
+// Parley keeps no raw addresses, in the database or in logs.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			return herr
+		}
+	}
+	s.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", c.Response().StatusCode()),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int("bytes", len(c.Response().Body())))
+	return nil
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	if _, err := s.store.Secret(c.UserContext(), "ip-hash"); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// apiHeaders are the security headers of every JSON answer.
+func apiHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return c.Next()
+}

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+type voteInput struct {
+	Value *int `json:"value"`
+}
+
+// voteAnswer is the body of PUT .../vote.
+type voteAnswer struct {
+	Score       int    `json:"score"`
+	Vote        int    `json:"vote"`
+	ReaderToken string `json:"reader_token,omitempty"`
+}
+
+// vote records one reader's vote on a comment; voting again replaces it and
+// 0 withdraws it.
+func (s *Server) vote(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site := siteOf(c)
+	var in voteInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Value == nil || *in.Value < -1 || *in.Value > 1 {
+		return invalid("invalid", "value", "Vote with 1, 0 or -1.")
+	}
+	rd, err := writingReader(c)
+	if err != nil {
+		return err
+	}
+	cm, err := s.store.Comment(ctx, site.ID, c.Params("id"))
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && cm.Status != storage.StatusApproved) {
+		return notFound("No comment with this id.")
+	}
+	if err != nil {
+		return err
+	}
+	if cm.ReaderHash == rd.hash {
+		return forbidden("forbidden", "You cannot vote on your own comment.")
+	}
+	page, err := s.store.Page(ctx, site.ID, cm.PageKey)
+	if err != nil {
+		return err
+	}
+	if s.locked(page, site) {
+		return forbidden("locked", "This discussion is closed.")
+	}
+	cm, err = s.store.SetVote(ctx, site.ID, cm.ID, rd.hash, *in.Value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(voteAnswer{Score: cm.Score, Vote: *in.Value, ReaderToken: rd.newToken})
+}
