@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -72,9 +73,9 @@ func (s *Server) seedDemo(ctx context.Context, site storage.Site) error {
 	page := storage.Page{Key: demoPageID, Title: "Slow bread: a year of sourdough in a small kitchen", URL: s.cfg.BaseURL + "/demo"}
 	ids := map[string]string{}
 	for _, sc := range demoScript {
-		d := draft{Page: page, ParentID: ids[sc.replyTo], Author: sc.author, Markdown: sc.body,
+		d := posting.Draft{Page: page, ParentID: ids[sc.replyTo], Author: sc.author, Markdown: sc.body,
 			Status: storage.StatusApproved, Created: posted.Add(sc.after)}
-		c, err := s.addComment(ctx, site, d)
+		c, err := s.poster.Add(ctx, site, d)
 		if err != nil {
 			return fmt.Errorf("seed demo comment %q: %w", sc.ref, err)
 		}

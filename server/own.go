@@ -29,13 +29,8 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	html := s.renderBody(site, body)
-	cm, err := s.store.UpdateComment(c.UserContext(), site.ID, c.Params("id"), func(cm *storage.Comment) error {
-		if err := s.checkOwn(cm, rd, site); err != nil {
-			return err
-		}
-		cm.Markdown, cm.HTML, cm.Edited = body, html, s.cfg.Now().UTC()
-		return nil
+	cm, err := s.poster.Edit(c.UserContext(), site, c.Params("id"), body, func(cm *storage.Comment) error {
+		return s.checkOwn(cm, rd, site)
 	})
 	if err != nil {
 		return ownError(err)

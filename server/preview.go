@@ -37,6 +37,6 @@ func (s *Server) preview(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"html": s.renderBody(site, body)})
+		return c.JSON(fiber.Map{"html": s.poster.Render(site, body)})
 	})
 }

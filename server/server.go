@@ -2,7 +2,7 @@
 // comment API, the widget's assets, the demo page and health checks.
 //
 // Handlers hold the storage.Store and call its methods; every comment body
-// goes through one rendering path (render.Renderer) on write. Errors become
+// goes through one rendering path (posting.Poster) on write. Errors become
 // JSON answers in exactly one place, errorHandler.
 package server
 
@@ -15,7 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parley-dev/parley/server/render"
+	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
 )
@@ -41,7 +41,7 @@ type Config struct {
 type Server struct {
 	app    *fiber.App
 	store  storage.Store
-	render *render.Renderer
+	poster *posting.Poster
 	assets *widget.Assets
 	cfg    Config
 	log    *slog.Logger
@@ -75,7 +75,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load ip hash key: %w", err)
 	}
-	s := &Server{store: store, render: render.New(), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey}
+	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "parley",
 		BodyLimit:             bodyLimit,

@@ -1,4 +1,4 @@
-package server
+package posting
 
 import (
 	"testing"
@@ -9,11 +9,11 @@ import (
 
 func TestCommentIDCarriesCreationTime(t *testing.T) {
 	past := time.Date(2019, 3, 4, 5, 6, 7, 8_000_000, time.UTC)
-	a, err := commentID(past)
+	a, err := CommentID(past)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := commentID(past.Add(time.Millisecond))
+	b, _ := CommentID(past.Add(time.Millisecond))
 	id := uuid.MustParse(a)
 	sec, nsec := id.Time().UnixTime()
 	if id.Version() != 7 || id.Variant() != uuid.RFC4122 || !time.Unix(sec, nsec).Equal(past) {

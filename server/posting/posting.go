@@ -1,0 +1,111 @@
+// Package posting is the one path by which a comment body becomes a stored
+// comment: the public API, moderator edits and replies from the admin page,
+// the demo seed and importers all render and store through a Poster, so
+// every stored comment was sanitized the same way.
+package posting
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/parley-dev/parley/server/render"
+	"github.com/parley-dev/parley/storage"
+)
+
+// Draft is a validated comment about to be stored.
+type Draft struct {
+	Page       storage.Page // key, and URL and title for a new page
+	ParentID   string
+	Author     storage.Author
+	Markdown   string
+	Status     storage.Status
+	ReaderHash string
+	IPHash     string
+	Created    time.Time // zero for a comment posted now
+}
+
+// Poster renders and stores comments. It is safe for concurrent use.
+type Poster struct {
+	store    storage.Store
+	renderer *render.Renderer
+	now      func() time.Time
+}
+
+// New returns a Poster over store; now is the clock (nil: time.Now).
+func New(store storage.Store, now func() time.Time) *Poster {
+	if now == nil {
+		now = time.Now
+	}
+	return &Poster{store: store, renderer: render.New(), now: now}
+}
+
+// Render turns Markdown into the sanitized HTML stored for a comment of
+// site, honouring its link and image settings. Previews use it too, so a
+// preview is exactly what will be stored.
+func (p *Poster) Render(site storage.Site, markdown string) string {
+	return p.renderer.Render(markdown, render.Options{AllowLinks: site.Settings.AllowLinks, AllowImages: site.Settings.AllowImages})
+}
+
+// Add renders d's body and stores it as a new comment of site. Store errors
+// (storage.ErrParentNotFound and the like) are returned as they are.
+func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.Comment, error) {
+	var id string
+	var err error
+	if d.Created.IsZero() {
+		// A live comment: uuid's own generator keeps ids strictly ordered
+		// even within one millisecond.
+		d.Created = p.now().UTC()
+		var u uuid.UUID
+		u, err = uuid.NewV7()
+		id = u.String()
+	} else {
+		id, err = CommentID(d.Created)
+	}
+	if err != nil {
+		return storage.Comment{}, err
+	}
+	c := storage.Comment{
+		ID: id, SiteID: site.ID, PageKey: d.Page.Key, ParentID: d.ParentID,
+		Author: d.Author, Markdown: d.Markdown, HTML: p.Render(site, d.Markdown),
+		Created: d.Created, Status: d.Status, ReaderHash: d.ReaderHash, IPHash: d.IPHash,
+	}
+	d.Page.SiteID = site.ID
+	if err := p.store.CreateComment(ctx, c, d.Page); err != nil {
+		return storage.Comment{}, err
+	}
+	return c, nil
+}
+
+// Edit replaces a comment's body through the same renderer, marking it
+// edited. check runs inside the update and may refuse it with an error, in
+// which case nothing is written.
+func (p *Poster) Edit(ctx context.Context, site storage.Site, id, markdown string, check func(*storage.Comment) error) (storage.Comment, error) {
+	html := p.Render(site, markdown)
+	now := p.now().UTC()
+	return p.store.UpdateComment(ctx, site.ID, id, func(c *storage.Comment) error {
+		if check != nil {
+			if err := check(c); err != nil {
+				return err
+			}
+		}
+		c.Markdown, c.HTML, c.Edited = markdown, html, now
+		return nil
+	})
+}
+
+// CommentID returns a UUIDv7 whose timestamp is a past creation time, so
+// that key order is time order for comments created with an earlier date
+// (the demo seed, imports).
+func CommentID(created time.Time) (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	ms := uint64(created.UnixMilli())
+	for i := range 6 {
+		id[i] = byte(ms >> (40 - 8*i))
+	}
+	return id.String(), nil
+}
