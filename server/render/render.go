@@ -11,7 +11,9 @@
 //     shown as escaped text, exactly as typed. Headings are shifted down by
 //     three levels (# becomes h4, ## h5, the rest h6) because a comment sits
 //     below the host page's own headings and must not compete with its
-//     title or break its outline.
+//     title or break its outline. Quotes, lists, emphasis and links nested
+//     more than 20 deep are flattened, keeping their words, so hostile
+//     nesting cannot make stage 3 quadratic.
 //  2. bluemonday sanitizes against an allowlist built once in [New]: p, br,
 //     strong, em, del, code, pre, blockquote, ul, ol (start), li, h4-h6, hr,
 //     a (href) and img (src, alt, title). A link the site does not allow
@@ -30,6 +32,9 @@
 // reader's choice (and the widget's, which may add it when displaying);
 // noopener and noreferrer are set regardless, so a stored body stays safe
 // wherever it is shown.
+//
+// [Text] turns a stored body back into plain text for excerpts and
+// notifications.
 package render
 
 import (
