@@ -83,6 +83,10 @@ type Page struct {
 	Locked  bool      `json:"locked"`
 	Count   int       `json:"count"` // approved comments
 	Created time.Time `json:"created"`
+	// Version grows with every change to the page or to any of its comments
+	// (posts, edits, status changes, votes), so a reader of the page can
+	// cache its thread and check that cache with one point read.
+	Version int64 `json:"version"`
 }
 
 // Status is a comment's moderation state.
@@ -158,7 +162,7 @@ type Store interface {
 	// Page returns a page. ErrNotFound if no comment was ever posted on it.
 	Page(ctx context.Context, siteID, key string) (Page, error)
 	// UpdatePage replaces a page's URL, title and locked flag (not its
-	// count). ErrNotFound if it does not exist.
+	// count or version; the version grows). ErrNotFound if it does not exist.
 	UpdatePage(ctx context.Context, p Page) error
 	// Counts returns the approved-comment count of each given page key that
 	// exists; missing pages are absent from the map.

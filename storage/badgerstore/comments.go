@@ -58,6 +58,7 @@ func (s *Store) CreateComment(ctx context.Context, c storage.Comment, page stora
 		if c.Status == storage.StatusApproved {
 			p.Count++
 		}
+		p.Version++
 		if err := setJSON(txn, keyPage(c.SiteID, c.PageKey), p); err != nil {
 			return err
 		}

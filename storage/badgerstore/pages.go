@@ -36,6 +36,7 @@ func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
 			return notFound(err, "page %q of site %q", p.Key, p.SiteID)
 		}
 		cur.URL, cur.Title, cur.Locked = p.URL, p.Title, p.Locked
+		cur.Version++
 		return setJSON(txn, keyPage(p.SiteID, p.Key), cur)
 	})
 }

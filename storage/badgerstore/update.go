@@ -89,9 +89,9 @@ func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 		if err := txn.Set(keyStatus(c.SiteID, c.Status, c.ID), page); err != nil {
 			return err
 		}
-		if err := adjustCount(txn, c.SiteID, c.PageKey, approved(c.Status)-approved(old.Status)); err != nil {
-			return err
-		}
+	}
+	if err := touchPage(txn, c.SiteID, c.PageKey, approved(c.Status)-approved(old.Status)); err != nil {
+		return err
 	}
 	// A reader's data deletion may anonymise a comment by clearing its
 	// reader hash; the reader index must follow.
@@ -116,15 +116,15 @@ func approved(st storage.Status) int {
 	return 0
 }
 
-// adjustCount adds delta to a page's approved-comment count.
-func adjustCount(txn *badger.Txn, siteID, pageKey string, delta int) error {
-	if delta == 0 {
-		return nil
-	}
+// touchPage records a change to a page's comments: it adds delta to the
+// approved-comment count and bumps the page version that thread caches
+// check. Callers hold the page's lock.
+func touchPage(txn *badger.Txn, siteID, pageKey string, delta int) error {
 	var p storage.Page
 	if err := getJSON(txn, keyPage(siteID, pageKey), &p); err != nil {
 		return fmt.Errorf("badgerstore: page %q of comment: %w", pageKey, err)
 	}
 	p.Count += delta
+	p.Version++
 	return setJSON(txn, keyPage(siteID, pageKey), p)
 }

@@ -65,6 +65,9 @@ func (s *Store) SetVote(ctx context.Context, siteID, commentID, voterHash string
 		if err := setJSON(txn, keyComment(siteID, pageKey, commentID), c); err != nil {
 			return err
 		}
+		if err := touchPage(txn, siteID, pageKey, 0); err != nil {
+			return err
+		}
 		out = c
 		return nil
 	})

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("UpdateComment", func(t *testing.T) { testUpdateComment(t, open) })
 	t.Run("Indexes", func(t *testing.T) { testIndexes(t, open) })
 	t.Run("Votes", func(t *testing.T) { testVotes(t, open) })
+	t.Run("PageVersion", func(t *testing.T) { testPageVersion(t, open) })
 	t.Run("Secret", func(t *testing.T) { testSecret(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Context", func(t *testing.T) { testContext(t, open) })
