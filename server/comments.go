@@ -1,9 +1,7 @@
 package server
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -82,52 +80,71 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 
 	page, err := s.store.Page(ctx, site.ID, key)
 	if errors.Is(err, storage.ErrNotFound) {
-		page = storage.Page{Key: key}
+		page = storage.Page{SiteID: site.ID, Key: key}
 	} else if err != nil {
 		return err
 	}
-	comments, err := s.store.PageComments(ctx, site.ID, key)
+	set := settingsView(site.Settings)
+	entry, err := s.threads.get(page, set, func() ([]storage.Comment, error) {
+		return s.store.PageComments(ctx, site.ID, key)
+	})
 	if err != nil {
 		return err
+	}
+	build := func(v viewer) threadAnswer {
+		t := buildThread(entry.comments, v, order)
+		list, next := t.page(offset, limit)
+		ans := threadAnswer{
+			Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count},
+			Settings: set,
+			Comments: list,
+			Total:    t.visible,
+		}
+		if next >= 0 {
+			ans.NextCursor = encodeCursor(next)
+		}
+		return ans
 	}
 	v := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
-	if rd.hash != "" {
-		if v.votes, err = s.store.Votes(ctx, site.ID, key, rd.hash); err != nil {
+	if rd.hash == "" {
+		// Most readers have no token: they share one answer per page
+		// version, encoded and compressed once.
+		enc, err := s.threads.answer(entry, answerKey{order, offset, limit}, func() any { return build(v) })
+		if err != nil {
 			return err
 		}
+		return sendEncoded(c, enc)
 	}
-	t := buildThread(comments, v, order)
-	list, next := t.page(offset, limit)
-	ans := threadAnswer{
-		Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count},
-		Settings: settingsView(site.Settings),
-		Comments: list,
-		Total:    t.visible,
+	if v.votes, err = s.store.Votes(ctx, site.ID, key, rd.hash); err != nil {
+		return err
 	}
-	if next >= 0 {
-		ans.NextCursor = encodeCursor(next)
-	}
-	return sendCached(c, ans)
-}
-
-// sendCached answers with JSON and a strong ETag, or 304 when the client
-// already holds this exact answer. Caches must revalidate: a thread changes
-// with every post.
-func sendCached(c *fiber.Ctx, v any) error {
-	body, err := json.Marshal(v)
+	enc, err := encode(build(v))
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-	c.Set(fiber.HeaderETag, etag)
+	return sendEncoded(c, enc)
+}
+
+// sendEncoded answers with a ready JSON body and its ETag, or 304 when the
+// client already holds it, compressed as the client accepts. Caches must
+// revalidate: a thread changes with every post.
+func sendEncoded(c *fiber.Ctx, enc *encoded) error {
+	c.Set(fiber.HeaderETag, enc.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Vary(fiber.HeaderAuthorization)
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
+	c.Vary(fiber.HeaderAuthorization, fiber.HeaderAcceptEncoding)
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, enc.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(body)
+	switch accepts := c.Get(fiber.HeaderAcceptEncoding); {
+	case strings.Contains(accepts, "br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(enc.brotlied())
+	case strings.Contains(accepts, "gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(enc.gzipped())
+	}
+	return c.Send(enc.body)
 }
 
 // Cursors are opaque to clients: the offset of the next top-level thread.

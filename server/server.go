@@ -35,6 +35,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; tests move it to cross the edit window (default time.Now).
 	Now func() time.Time
+	// ThreadCacheBytes bounds the memory of cached threads (default 32 MiB).
+	ThreadCacheBytes int
 }
 
 // Server is a configured Parley HTTP server.
@@ -46,6 +48,8 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	ipKey  []byte
+	// threads caches pages' threads between writes.
+	threads *threadCache
 }
 
 // bodyLimit caps request bodies: a 10,000-character comment is at most
@@ -67,6 +71,9 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.ThreadCacheBytes == 0 {
+		cfg.ThreadCacheBytes = 32 << 20
+	}
 	assets, err := widget.Build()
 	if err != nil {
 		return nil, fmt.Errorf("build widget: %w", err)
@@ -75,7 +82,8 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load ip hash key: %w", err)
 	}
-	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey}
+	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey,
+		threads: newThreadCache(cfg.ThreadCacheBytes)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "parley",
 		BodyLimit:             bodyLimit,

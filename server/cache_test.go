@@ -1,0 +1,148 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+func TestThreadCacheFollowsEveryWriter(t *testing.T) {
+	e := newEnv(t, func(s *storage.SiteSettings) { s.Moderation = storage.ModerateAll })
+	held := e.post("", comment("p", "held for moderation"))
+	path := "/api/v1/sites/blog/comments?page=p"
+	first := e.do(req{method: "GET", path: path})
+	if again := e.do(req{method: "GET", path: path}); again.header.Get("ETag") != first.header.Get("ETag") || !bytes.Equal(again.body, first.body) {
+		t.Fatal("two reads of an unchanged page differ")
+	}
+	// The reader's own pending comment is added for them alone, without
+	// leaking into the shared answer.
+	if th := e.list(held.ReaderToken, "page=p"); len(th.Comments) != 1 {
+		t.Fatalf("author sees %d comments, want their pending one", len(th.Comments))
+	}
+	if th := e.list("", "page=p"); len(th.Comments) != 0 {
+		t.Fatal("the author's pending comment leaked into the shared answer")
+	}
+
+	// A moderator approving it through the store directly (as the admin
+	// page does) must show at once.
+	_, err := e.store.UpdateComment(context.Background(), "blog", held.Comment.ID, func(c *storage.Comment) error {
+		c.Status = storage.StatusApproved
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th := e.list("", "page=p"); len(th.Comments) != 1 || th.Page.Count != 1 {
+		t.Fatalf("after approval: %d comments, count %d", len(th.Comments), th.Page.Count)
+	}
+
+	// So must a change of the site's settings.
+	site, _ := e.store.Site(context.Background(), "blog")
+	site.Settings.MaxLength = 123
+	if err := e.store.UpdateSite(context.Background(), site); err != nil {
+		t.Fatal(err)
+	}
+	if th := e.list("", "page=p"); th.Settings.MaxLength != 123 {
+		t.Errorf("settings in the answer: max_length %d, want 123", th.Settings.MaxLength)
+	}
+}
+
+func TestThreadCompression(t *testing.T) {
+	e := newEnv(t)
+	for i := range 20 {
+		e.post("", comment("p", fmt.Sprintf("comment number %d with some text to compress", i)))
+	}
+	path := "/api/v1/sites/blog/comments?page=p"
+	plain := e.do(req{method: "GET", path: path})
+	tests := []struct {
+		accept, encoding string
+		decode           func(io.Reader) (io.Reader, error)
+	}{
+		{"gzip, deflate", "gzip", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+		{"gzip, deflate, br", "br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+	}
+	for _, tt := range tests {
+		r := e.do(req{method: "GET", path: path, header: map[string]string{"Accept-Encoding": tt.accept}})
+		if r.header.Get("Content-Encoding") != tt.encoding || r.header.Get("ETag") != plain.header.Get("ETag") {
+			t.Errorf("%s: encoding %q etag %q", tt.accept, r.header.Get("Content-Encoding"), r.header.Get("ETag"))
+			continue
+		}
+		if len(r.body) >= len(plain.body) {
+			t.Errorf("%s: %d bytes, not smaller than %d", tt.encoding, len(r.body), len(plain.body))
+		}
+		zr, err := tt.decode(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(got, plain.body) {
+			t.Errorf("%s body does not decode to the plain answer: %v", tt.encoding, err)
+		}
+	}
+}
+
+func TestThreadCacheBudget(t *testing.T) {
+	tc := newThreadCache(10_000)
+	set := publicSettings{}
+	loads := 0
+	loader := func() ([]storage.Comment, error) {
+		loads++
+		return []storage.Comment{{ID: "x", HTML: string(make([]byte, 3000))}}, nil
+	}
+	for i := range 5 {
+		if _, err := tc.get(storage.Page{SiteID: "s", Key: fmt.Sprint(i), Version: 1}, set, loader); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tc.size > tc.budget || tc.lru.Len() != 2 {
+		t.Errorf("size %d of budget %d with %d pages", tc.size, tc.budget, tc.lru.Len())
+	}
+	tc.get(storage.Page{SiteID: "s", Key: "4", Version: 1}, set, loader)
+	if loads != 5 {
+		t.Errorf("recent page reloaded: %d loads", loads)
+	}
+	tc.get(storage.Page{SiteID: "s", Key: "0", Version: 1}, set, loader)
+	tc.get(storage.Page{SiteID: "s", Key: "4", Version: 2}, set, loader)
+	if loads != 7 {
+		t.Errorf("evicted or outdated pages not reloaded: %d loads, want 7", loads)
+	}
+}
+
+func TestConcurrentReadsAndWrites(t *testing.T) {
+	e := newEnv(t)
+	const writers, posts = 4, 10
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := range posts {
+				r := e.do(req{method: "POST", path: "/api/v1/sites/blog/comments", body: comment("p", fmt.Sprint(w, "-", i))})
+				if r.status != http.StatusCreated {
+					t.Errorf("post: %d %s", r.status, r.body)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range posts {
+				if r := e.do(req{method: "GET", path: "/api/v1/sites/blog/comments?page=p"}); r.status != 200 {
+					t.Errorf("read: %d", r.status)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if th := e.list("", "page=p"); th.Total != writers*posts || len(th.Comments) != writers*posts {
+		t.Errorf("after concurrent writes: total %d, listed %d, want %d", th.Total, len(th.Comments), writers*posts)
+	}
+}
