@@ -34,14 +34,14 @@ func (c *clock) Advance(d time.Duration) {
 // env is a server over a real Badger store in a temp dir, with a site
 // "blog" that allows testOrigin.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	store storage.Store
 	clock *clock
 	dir   string
 }
 
-func openStore(t *testing.T, dir string) storage.Store {
+func openStore(t testing.TB, dir string) storage.Store {
 	t.Helper()
 	st, err := badgerstore.Open(dir, badgerstore.Options{})
 	if err != nil {
@@ -50,7 +50,7 @@ func openStore(t *testing.T, dir string) storage.Store {
 	return st
 }
 
-func newEnv(t *testing.T, settings ...func(*storage.SiteSettings)) *env {
+func newEnv(t testing.TB, settings ...func(*storage.SiteSettings)) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), clock: &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}}
 	e.store = openStore(t, e.dir)
@@ -104,7 +104,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) decode(t *testing.T, v any) {
+func (r resp) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
@@ -112,7 +112,7 @@ func (r resp) decode(t *testing.T, v any) {
 }
 
 // apiErr decodes an error answer.
-func (r resp) apiErr(t *testing.T) apiError {
+func (r resp) apiErr(t testing.TB) apiError {
 	t.Helper()
 	var e struct{ Error apiError }
 	r.decode(t, &e)
