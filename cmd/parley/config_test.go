@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestParseServeConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(serveConfig) bool
+		wantErr string
+	}{
+		{"defaults", nil, nil, func(c serveConfig) bool {
+			return c.Addr == "localhost:8080" && c.Data == "./parley-data" && c.BaseURL == "http://localhost:8080" && c.Demo && c.LogLevel == slog.LevelInfo
+		}, ""},
+		{"environment", nil, map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_BASE_URL": "https://c.example/", "PARLEY_LOG_FORMAT": "json", "PARLEY_DEMO": "false"},
+			func(c serveConfig) bool {
+				return c.Addr == ":9000" && c.BaseURL == "https://c.example" && c.LogFormat == "json" && !c.Demo
+			}, ""},
+		{"flag beats environment", []string{"--addr", "127.0.0.1:1"}, map[string]string{"PARLEY_ADDR": ":9000"},
+			func(c serveConfig) bool { return c.Addr == "127.0.0.1:1" }, ""},
+		{"trusted proxies", []string{"--trusted-proxies", "10.0.0.1, 192.168.0.0/16"}, nil,
+			func(c serveConfig) bool { return len(c.TrustedProxies) == 2 && c.TrustedProxies[1] == "192.168.0.0/16" }, ""},
+		{"bad proxy", []string{"--trusted-proxies", "nope"}, nil, nil, "--trusted-proxies"},
+		{"bad level", []string{"--log-level", "loud"}, nil, nil, "--log-level"},
+		{"bad format", nil, map[string]string{"PARLEY_LOG_FORMAT": "xml"}, nil, "--log-format"},
+		{"bad base url", []string{"--base-url", "ftp://x"}, nil, nil, "--base-url"},
+		{"bad demo", []string{"--demo", "maybe"}, nil, nil, "--demo"},
+		{"stray argument", []string{"extra"}, nil, nil, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseServeConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !tt.check(cfg) {
+				t.Errorf("cfg = %+v, err %v", cfg, err)
+			}
+		})
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "parley ") {
+		t.Errorf("version: %q %v", out.String(), err)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard, io.Discard); err == nil {
+		t.Error("unknown command accepted")
+	}
+}
