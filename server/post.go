@@ -38,6 +38,9 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkBan(c, site, rd.hash, d.Author.Email); err != nil {
+		return err
+	}
 	if d.ParentID != "" {
 		if err := s.checkParent(ctx, site, d, rd); err != nil {
 			return err

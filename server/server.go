@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/admin"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
@@ -37,6 +38,8 @@ type Config struct {
 	Now func() time.Time
 	// ThreadCacheBytes bounds the memory of cached threads (default 32 MiB).
 	ThreadCacheBytes int
+	// Signup opens /admin/signup: anyone may create an account and a site.
+	Signup bool
 }
 
 // Server is a configured Parley HTTP server.
@@ -50,6 +53,8 @@ type Server struct {
 	ipKey  []byte
 	// threads caches pages' threads between writes.
 	threads *threadCache
+	// admin serves the admin page under /admin (package server/admin).
+	admin *admin.Handler
 }
 
 // bodyLimit caps request bodies: a 10,000-character comment is at most
@@ -84,6 +89,13 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	}
 	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey,
 		threads: newThreadCache(cfg.ThreadCacheBytes)}
+	s.admin, err = admin.New(admin.Config{
+		Store: store, Poster: s.poster, BaseURL: cfg.BaseURL, Logger: cfg.Logger, Now: cfg.Now,
+		IPHash: s.ipHash, ValidOrigin: validOriginPattern, Signup: cfg.Signup,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admin page: %w", err)
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "parley",
 		BodyLimit:             bodyLimit,
@@ -117,6 +129,7 @@ func (s *Server) routes() {
 	s.app.Get("/embed.js", s.asset)
 	s.app.Get("/count.js", s.asset)
 	s.app.Get("/widget/*", s.asset)
+	s.admin.Mount(s.app)
 
 	api := s.app.Group("/api/v1", apiHeaders)
 	api.Post("/preview", s.previewCORS, s.preview)
@@ -127,6 +140,7 @@ func (s *Server) routes() {
 	site.Patch("/comments/:id", s.editComment)
 	site.Delete("/comments/:id", s.deleteComment)
 	site.Put("/comments/:id/vote", s.vote)
+	site.Post("/comments/:id/flag", s.flag)
 	site.Post("/counts", s.counts)
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

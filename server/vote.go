@@ -35,6 +35,9 @@ func (s *Server) vote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkBan(c, site, rd.hash, ""); err != nil {
+		return err
+	}
 	cm, err := s.store.Comment(ctx, site.ID, c.Params("id"))
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && cm.Status != storage.StatusApproved) {
 		return notFound("No comment with this id.")

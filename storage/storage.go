@@ -143,6 +143,8 @@ type Comment struct {
 	Score      int       `json:"score"`
 	ReaderHash string    `json:"reader_hash,omitempty"` // hash of the reader token
 	IPHash     string    `json:"ip_hash,omitempty"`     // keyed hash of the client IP
+	// Pinned top-level comments are shown first in the public thread.
+	Pinned bool `json:"pinned,omitempty"`
 }
 
 // Store is the persistence interface of Parley. Implementations must be safe
@@ -199,6 +201,16 @@ type Store interface {
 	// CommentsByStatus returns a site's comments of one status, oldest
 	// first. ErrInvalid for an unknown status.
 	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)
+
+	// DeleteSite removes a site with all its pages, comments, votes, flags,
+	// bans and audit entries, and every user's role on it. ErrNotFound if it
+	// does not exist.
+	DeleteSite(ctx context.Context, id string) error
+	// Pages lists a site's pages ordered by key.
+	Pages(ctx context.Context, siteID string) ([]Page, error)
+
+	// Accounts, sessions, bans, flags and the audit log: see accounts.go.
+	AccountStore
 
 	// Secret returns the named instance secret, creating 32 random bytes on
 	// first use. It keys hashes such as the IP hash.

@@ -21,6 +21,9 @@ type serveConfig struct {
 	LogLevel       slog.Level
 	LogFormat      string
 	Demo           bool
+	Signup         bool   // open sign-up on the admin page
+	AdminUser      string // first instance admin, created on first start with AdminPassword
+	AdminPassword  string // from PARLEY_ADMIN_PASSWORD only: never a flag, so never in argv
 }
 
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
@@ -35,7 +38,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return def
 	}
 	var cfg serveConfig
-	var proxies, level, demo string
+	var proxies, level, demo, signup string
 	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
@@ -44,6 +47,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&level, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("PARLEY_LOG_FORMAT", "text"), "text or json (PARLEY_LOG_FORMAT)")
 	fs.StringVar(&demo, "demo", env("PARLEY_DEMO", "true"), "create the demo site and discussion on first start (PARLEY_DEMO)")
+	fs.StringVar(&signup, "signup", env("PARLEY_SIGNUP", "false"), "let anyone create an admin account and a site at /admin/signup (PARLEY_SIGNUP)")
+	fs.StringVar(&cfg.AdminUser, "admin-user", env("PARLEY_ADMIN_USER", "admin"), "name of the instance admin created on first start when PARLEY_ADMIN_PASSWORD is set (PARLEY_ADMIN_USER)")
+	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -62,6 +68,13 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	case "false", "0", "no":
 	default:
 		return cfg, errors.New("--demo: want true or false")
+	}
+	switch signup {
+	case "true", "1", "yes":
+		cfg.Signup = true
+	case "false", "0", "no":
+	default:
+		return cfg, errors.New("--signup: want true or false")
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -1,6 +1,9 @@
 // Command parley runs the Parley comment server.
 //
 //	parley [serve] [flags]   start the server (the default)
+//	parley user add NAME [--admin]   create an admin-page user (password on stdin)
+//	parley user passwd NAME          change a user's password (password on stdin)
+//	parley user list                 list users and their roles
 //	parley version           print the version
 //
 // Every flag has a PARLEY_* environment equivalent; see parley -h.
@@ -42,10 +45,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return serve(ctx, cfg, stderr)
+	case "user":
+		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "parley", version)
 		return err
 	default:
-		return fmt.Errorf("unknown command %q (want serve or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, user or version)", cmd)
 	}
 }

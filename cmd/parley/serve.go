@@ -26,8 +26,11 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 			err = fmt.Errorf("close database: %w", cerr)
 		}
 	}()
+	if err := ensureAdmin(ctx, store, cfg, log); err != nil {
+		return err
+	}
 	srv, err := server.New(ctx, store, server.Config{
-		BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
+		Signup: cfg.Signup, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 	})
 	if err != nil {
 		return err

@@ -38,10 +38,20 @@
 //	                                            only for comments with a reader
 //	v/<site>\0<commentID>\0<voterHash>          vote, -1 or 1 (JSON)
 //	rv/<site>\0<voterHash>\0<page>\0<commentID> vote, -1 or 1 (JSON)
+//	u/<userName>                                storage.User (JSON), roles inside
+//	sess/<tokenHash>                            storage.Session (JSON), Badger TTL
+//	b/<site>\0<kind>\0<value>                   storage.Ban (JSON)
+//	f/<site>\0<commentID>\0<readerHash>         storage.Flag (JSON): one per
+//	                                            reader, grouped by comment
+//	a/<site>\0<auditID>                         storage.AuditEntry (JSON);
+//	                                            UUIDv7 ids, newest last
 //	meta/schema                                 schema version (JSON number)
 //	meta/secret/<name>                          32 random bytes (raw)
 //
-// A withdrawn vote deletes both vote keys rather than storing 0.
+// A withdrawn vote deletes both vote keys rather than storing 0. Users are
+// few, so a site's members are found by scanning u/. DeleteSite removes
+// every per-site prefix (siteKinds in keys_accounts.go) in batches, the
+// site record last.
 //
 // # Transactions and concurrency
 //

@@ -46,6 +46,13 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("Secret", func(t *testing.T) { testSecret(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Context", func(t *testing.T) { testContext(t, open) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, open) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
+	t.Run("Bans", func(t *testing.T) { testBans(t, open) })
+	t.Run("Flags", func(t *testing.T) { testFlags(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
+	t.Run("DeleteSite", func(t *testing.T) { testDeleteSite(t, open) })
+	t.Run("Pinned", func(t *testing.T) { testPinned(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.

@@ -1,0 +1,117 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// banDurations are the choices of the ban forms, in days (0: forever).
+var banDurations = []struct {
+	Days  int
+	Label string
+}{{1, "1 day"}, {7, "1 week"}, {30, "30 days"}, {365, "1 year"}, {0, "Forever"}}
+
+type bansView struct {
+	Bans      []storage.Ban
+	Durations any
+}
+
+func (h *Handler) bansPage(c *fiber.Ctx) error {
+	bans, err := h.store.Bans(c.UserContext(), siteOf(c).ID, h.cfg.Now())
+	if err != nil {
+		return err
+	}
+	return h.render(c, "bans", "Bans", bansView{Bans: bans, Durations: banDurations})
+}
+
+// readBan reads the kind-independent ban fields of a form.
+func (h *Handler) readBan(c *fiber.Ctx, kind storage.BanKind, value string) (storage.Ban, error) {
+	if !kind.Valid() {
+		return storage.Ban{}, badInput("Choose what to ban: the reader, their IP address or their e-mail.")
+	}
+	value = storage.NormalizeBanValue(kind, value)
+	if value == "" || len(value) > 254 || strings.ContainsAny(value, "\x00\r\n") {
+		return storage.Ban{}, badInput("This comment has nothing to ban by that way; choose another.")
+	}
+	days, err := strconv.Atoi(c.FormValue("days"))
+	if err != nil || days < 0 || days > 36500 {
+		return storage.Ban{}, badInput("Choose how long the ban lasts.")
+	}
+	note, err := oneLine(c.FormValue("note"), 500, "note")
+	if err != nil {
+		return storage.Ban{}, err
+	}
+	u, _ := currentUser(c)
+	now := h.cfg.Now().UTC()
+	b := storage.Ban{SiteID: siteOf(c).ID, Kind: kind, Value: value, Note: note, By: u.Name, Created: now}
+	if days > 0 {
+		b.Expires = now.AddDate(0, 0, days)
+	}
+	return b, nil
+}
+
+// banAuthor bans the author of a comment by reader token, IP hash or
+// e-mail, and optionally deletes all their comments on the site.
+func (h *Handler) banAuthor(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site := siteOf(c)
+	cm, err := h.store.Comment(ctx, site.ID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	kind := storage.BanKind(c.FormValue("kind"))
+	value := map[storage.BanKind]string{storage.BanReader: cm.ReaderHash, storage.BanIP: cm.IPHash, storage.BanEmail: cm.Author.Email}[kind]
+	b, err := h.readBan(c, kind, value)
+	if err != nil {
+		return err
+	}
+	if err := h.store.PutBan(ctx, b); err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "ban", CommentID: cm.ID, PageKey: cm.PageKey, After: string(kind) + " " + expiry(b), Note: b.Note})
+	if c.FormValue("remove") == "on" && cm.ReaderHash != "" {
+		if err := h.removeReaderComments(c, site, cm.ReaderHash); err != nil {
+			return err
+		}
+	}
+	return back(c, "/admin/sites/"+site.ID+"/bans", "banned")
+}
+
+// addBan bans by a value typed in (an e-mail address, or a hash copied from
+// a comment).
+func (h *Handler) addBan(c *fiber.Ctx) error {
+	b, err := h.readBan(c, storage.BanKind(c.FormValue("kind")), c.FormValue("value"))
+	if err != nil {
+		return err
+	}
+	if err := h.store.PutBan(c.UserContext(), b); err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "ban", After: string(b.Kind) + " " + expiry(b), Note: b.Note})
+	return back(c, "/admin/sites/"+b.SiteID+"/bans", "banned")
+}
+
+func (h *Handler) liftBan(c *fiber.Ctx) error {
+	site := siteOf(c)
+	key := storage.BanKey{Kind: storage.BanKind(c.FormValue("kind")), Value: c.FormValue("value")}
+	if !key.Kind.Valid() || key.Value == "" || strings.ContainsRune(key.Value, 0) {
+		return badInput("Choose a ban to lift.")
+	}
+	if err := h.store.DeleteBan(c.UserContext(), site.ID, key); err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "lift-ban", Before: string(key.Kind)})
+	return back(c, "/admin/sites/"+site.ID+"/bans", "lifted")
+}
+
+func expiry(b storage.Ban) string {
+	if b.Expires.IsZero() {
+		return "forever"
+	}
+	return "until " + b.Expires.Format(time.DateOnly)
+}

@@ -1,0 +1,134 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/server/posting"
+	"github.com/parley-dev/parley/storage"
+)
+
+type commentView struct {
+	C       storage.Comment
+	Page    storage.Page
+	Link    string
+	History []storage.AuditEntry // moderator actions on this comment, newest first
+}
+
+// historyScan bounds how far back the comment page looks in the audit log
+// for the comment's history.
+const historyScan = 2000
+
+// commentPage shows one comment with forms to edit it, reply to it and ban
+// its author.
+func (h *Handler) commentPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site := siteOf(c)
+	cm, err := h.store.Comment(ctx, site.ID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	p, err := h.store.Page(ctx, site.ID, cm.PageKey)
+	if err != nil {
+		return err
+	}
+	log, err := h.store.Audit(ctx, site.ID, historyScan)
+	if err != nil {
+		return err
+	}
+	v := commentView{C: cm, Page: p}
+	for _, e := range log {
+		if e.CommentID == cm.ID {
+			v.History = append(v.History, e)
+		}
+	}
+	if p.URL != "" {
+		v.Link = p.URL + "#parley-" + cm.ID
+	}
+	return h.render(c, "comment", "Comment by "+cm.Author.Name, v)
+}
+
+// body reads a Markdown body from the form with the site's length limit.
+func body(c *fiber.Ctx, site storage.Site) (string, error) {
+	b := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
+	if strings.TrimSpace(b) == "" {
+		return "", badInput("Write something first.")
+	}
+	if !utf8.ValidString(b) {
+		return "", badInput("The text is not valid UTF-8.")
+	}
+	if n := utf8.RuneCountInString(b); n > site.Settings.MaxLength {
+		return "", badInput(fmt.Sprintf("The text is %d characters long; the limit is %d.", n, site.Settings.MaxLength))
+	}
+	return b, nil
+}
+
+// editComment replaces a comment's body through posting.Poster.Edit, which
+// renders it and marks it edited; the audit log keeps the previous text.
+func (h *Handler) editComment(c *fiber.Ctx) error {
+	site := siteOf(c)
+	b, err := body(c, site)
+	if err != nil {
+		return err
+	}
+	var before string
+	cm, err := h.cfg.Poster.Edit(c.UserContext(), site, c.Params("id"), b, func(cm *storage.Comment) error {
+		before = cm.Markdown
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "edit", CommentID: cm.ID, PageKey: cm.PageKey, Before: before, After: cm.Markdown})
+	return back(c, "/admin/sites/"+site.ID+"/comments/"+cm.ID, "edited")
+}
+
+// reply publishes a staff answer under a comment, with the owner's or
+// moderator's badge, through posting.Poster.Add like any comment.
+func (h *Handler) reply(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	site := siteOf(c)
+	b, err := body(c, site)
+	if err != nil {
+		return err
+	}
+	parent, err := h.store.Comment(ctx, site.ID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if parent.Status != storage.StatusApproved {
+		return badInput("Approve the comment before replying to it.")
+	}
+	page, err := h.store.Page(ctx, site.ID, parent.PageKey)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	badge := storage.BadgeModerator
+	if u.Role(site.ID) == storage.RoleOwner {
+		badge = storage.BadgeOwner
+	}
+	name, err := oneLine(c.FormValue("name"), 64, "name")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = u.Name
+	}
+	cm, err := h.cfg.Poster.Add(ctx, site, posting.Draft{
+		Page: page, ParentID: parent.ID, Author: storage.Author{Name: name, Badge: badge},
+		Markdown: b, Status: storage.StatusApproved,
+	})
+	if errors.Is(err, storage.ErrParentNotFound) {
+		return badInput("The comment is no longer there.")
+	}
+	if err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "reply", CommentID: cm.ID, PageKey: cm.PageKey, After: cm.Markdown})
+	return back(c, "/admin/sites/"+site.ID+"/comments/"+cm.ID, "replied")
+}

@@ -1,0 +1,301 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// siteIDPattern is what a site id may be: it goes into URLs, the embed
+// snippet and storage keys.
+var siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
+
+type siteRow struct {
+	Site    storage.Site
+	Role    storage.Role
+	Pending int
+}
+
+// visibleSites are the sites u holds a role on; all of them for an admin.
+func (h *Handler) visibleSites(ctx context.Context, u storage.User) ([]siteRow, error) {
+	all, err := h.store.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []siteRow
+	for _, s := range all {
+		role := u.Role(s.ID)
+		if role == "" && !u.Admin {
+			continue
+		}
+		pending, err := h.store.CommentsByStatus(ctx, s.ID, storage.StatusPending)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, siteRow{Site: s, Role: role, Pending: len(pending)})
+	}
+	return rows, nil
+}
+
+func (h *Handler) dashboard(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	rows, err := h.visibleSites(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return h.render(c, "dashboard", "Your sites", rows)
+}
+
+// createSite registers a new site owned by the signed-in user.
+func (h *Handler) createSite(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	site, err := h.newSite(c, u.Name)
+	if err != nil {
+		return err
+	}
+	if err := h.createOwnedSite(c.UserContext(), u.Name, site); err != nil {
+		return err
+	}
+	return back(c, "/admin/sites/"+site.ID, "created")
+}
+
+// newSite reads and checks the id, name and origin of a new site.
+func (h *Handler) newSite(c *fiber.Ctx, owner string) (storage.Site, error) {
+	id := strings.ToLower(strings.TrimSpace(c.FormValue("id")))
+	if !siteIDPattern.MatchString(id) {
+		return storage.Site{}, badInput("The site id must be 2 to 40 lower-case letters, digits or dashes.")
+	}
+	name, err := oneLine(c.FormValue("name"), 100, "site name")
+	if err != nil {
+		return storage.Site{}, err
+	}
+	if name == "" {
+		name = id
+	}
+	origins, err := h.origins(c.FormValue("origins"))
+	if err != nil {
+		return storage.Site{}, err
+	}
+	return storage.Site{ID: id, Name: name, OwnerID: owner, Origins: origins,
+		Settings: storage.DefaultSiteSettings(), Created: h.cfg.Now().UTC()}, nil
+}
+
+// createOwnedSite stores site and gives owner the owner role on it.
+func (h *Handler) createOwnedSite(ctx context.Context, owner string, site storage.Site) error {
+	err := h.store.CreateSite(ctx, site)
+	if errors.Is(err, storage.ErrConflict) {
+		return &httpError{fiber.StatusConflict, "That site id is taken. Choose another one."}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = h.store.UpdateUser(ctx, owner, func(u *storage.User) error {
+		if u.Roles == nil {
+			u.Roles = map[string]storage.Role{}
+		}
+		u.Roles[site.ID] = storage.RoleOwner
+		return nil
+	})
+	return err
+}
+
+// origins parses allowed origins, one per line or separated by spaces or
+// commas, with the server's own pattern rules.
+func (h *Handler) origins(text string) ([]string, error) {
+	var out []string
+	for _, o := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
+		o = strings.TrimSuffix(o, "/")
+		if h.cfg.ValidOrigin != nil && !h.cfg.ValidOrigin(o) {
+			return nil, badInput("“" + o + "” is not an origin. Write it like https://blog.example.com or http://localhost:*.")
+		}
+		out = append(out, o)
+	}
+	if len(out) > 20 {
+		return nil, badInput("At most 20 origins, please.")
+	}
+	return out, nil
+}
+
+type settingsView struct {
+	Snippet    string
+	Origins    string
+	Blocked    string
+	Moderators []storage.User
+	Owner      string
+}
+
+func (h *Handler) siteSettings(c *fiber.Ctx) error {
+	site := siteOf(c)
+	users, err := h.store.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v := settingsView{
+		Snippet: `<div id="parley"></div>` + "\n" + `<script src="` + h.cfg.BaseURL + `/embed.js" data-site="` + site.ID + `" async></script>`,
+		Origins: strings.Join(site.Origins, "\n"),
+		Blocked: strings.Join(site.Settings.BlockedWords, "\n"),
+		Owner:   site.OwnerID,
+	}
+	for _, u := range users {
+		if r := u.Role(site.ID); r != "" {
+			v.Moderators = append(v.Moderators, u)
+		}
+	}
+	return h.render(c, "site", site.Name, v)
+}
+
+func (h *Handler) saveSettings(c *fiber.Ctx) error {
+	site := siteOf(c)
+	name, err := oneLine(c.FormValue("name"), 100, "site name")
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		site.Name = name
+	}
+	if site.Origins, err = h.origins(c.FormValue("origins")); err != nil {
+		return err
+	}
+	if site.Settings, err = readSettings(c, site.Settings); err != nil {
+		return err
+	}
+	if err := h.store.UpdateSite(c.UserContext(), site); err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "settings"})
+	return back(c, "/admin/sites/"+site.ID, "saved")
+}
+
+// readSettings reads the settings form over the current settings.
+func readSettings(c *fiber.Ctx, set storage.SiteSettings) (storage.SiteSettings, error) {
+	switch m := storage.ModerationMode(c.FormValue("moderation")); m {
+	case storage.ModerateNone, storage.ModerateFirst, storage.ModerateAll:
+		set.Moderation = m
+	default:
+		return set, badInput("Choose a moderation mode.")
+	}
+	num := func(field string, lo, hi int) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(field)))
+		if err != nil || n < lo || n > hi {
+			return 0, badInput("“" + field + "” must be a number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi) + ".")
+		}
+		return n, nil
+	}
+	minutes, err := num("edit_window", 0, 7*24*60)
+	if err != nil {
+		return set, err
+	}
+	set.EditWindow = time.Duration(minutes) * time.Minute
+	if set.MaxLength, err = num("max_length", 100, 100000); err != nil {
+		return set, err
+	}
+	if set.CloseAfterDays, err = num("close_after_days", 0, 36500); err != nil {
+		return set, err
+	}
+	check := func(f string) bool { return c.FormValue(f) == "on" }
+	set.RequireName, set.RequireEmail = check("require_name"), check("require_email")
+	set.AllowLinks, set.AllowImages = check("allow_links"), check("allow_images")
+	set.BlockedWords = nil
+	for _, w := range strings.Split(c.FormValue("blocked_words"), "\n") {
+		if w = strings.TrimSpace(w); w != "" {
+			set.BlockedWords = append(set.BlockedWords, w)
+		}
+	}
+	set.NotifyEmail = strings.TrimSpace(c.FormValue("notify_email"))
+	if set.NotifyEmail != "" {
+		if a, err := mail.ParseAddress(set.NotifyEmail); err != nil || a.Address != set.NotifyEmail {
+			return set, badInput("The notification e-mail address is not valid.")
+		}
+	}
+	set.WebhookURL = strings.TrimSpace(c.FormValue("webhook_url"))
+	if set.WebhookURL != "" {
+		if u, err := url.Parse(set.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return set, badInput("The webhook URL must start with https:// or http://.")
+		}
+	}
+	return set, nil
+}
+
+func (h *Handler) deletePage(c *fiber.Ctx) error {
+	return h.render(c, "delete", "Delete "+siteOf(c).Name, nil)
+}
+
+// deleteSite deletes a site once its id has been typed as confirmation.
+func (h *Handler) deleteSite(c *fiber.Ctx) error {
+	site := siteOf(c)
+	if strings.TrimSpace(c.FormValue("confirm")) != site.ID {
+		return badInput("Type the site id “" + site.ID + "” to confirm. Nothing was deleted.")
+	}
+	if err := h.store.DeleteSite(c.UserContext(), site.ID); err != nil {
+		return err
+	}
+	return back(c, "/admin/", "deleted")
+}
+
+// addModerator gives an existing user the moderator role.
+func (h *Handler) addModerator(c *fiber.Ctx) error {
+	site := siteOf(c)
+	name := strings.ToLower(strings.TrimSpace(c.FormValue("user")))
+	_, err := h.store.UpdateUser(c.UserContext(), name, func(u *storage.User) error {
+		if u.Role(site.ID) == storage.RoleOwner {
+			return badInput("That user already owns this site.")
+		}
+		if u.Roles == nil {
+			u.Roles = map[string]storage.Role{}
+		}
+		u.Roles[site.ID] = storage.RoleModerator
+		return nil
+	})
+	if errors.Is(err, storage.ErrNotFound) || name == "" {
+		return badInput("There is no user with that name. Ask them to create an account first.")
+	}
+	if err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "add-moderator", After: name})
+	return back(c, "/admin/sites/"+site.ID, "added")
+}
+
+func (h *Handler) removeModerator(c *fiber.Ctx) error {
+	site := siteOf(c)
+	name := c.FormValue("user")
+	_, err := h.store.UpdateUser(c.UserContext(), name, func(u *storage.User) error {
+		if u.Role(site.ID) != storage.RoleModerator {
+			return badInput("That user is not a moderator of this site.")
+		}
+		delete(u.Roles, site.ID)
+		return nil
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return badInput("There is no user with that name.")
+	}
+	if err != nil {
+		return err
+	}
+	h.audit(c, storage.AuditEntry{Action: "remove-moderator", Before: name})
+	return back(c, "/admin/sites/"+site.ID, "removed")
+}
+
+// oneLine trims a one-line text field and checks its length and that it
+// holds no control characters.
+func oneLine(s string, max int, what string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len([]rune(s)) > max {
+		return "", badInput("The " + what + " is too long.")
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", badInput("The " + what + " contains control characters.")
+		}
+	}
+	return s, nil
+}

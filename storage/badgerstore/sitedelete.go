@@ -1,0 +1,109 @@
+package badgerstore
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+// Pages lists a site's pages ordered by key: one prefix scan.
+func (s *Store) Pages(ctx context.Context, siteID string) ([]storage.Page, error) {
+	if err := checkParts(siteID); err != nil {
+		return nil, err
+	}
+	pages := []storage.Page{}
+	err := s.scan(ctx, prefixSite("p/", siteID), func(_, v []byte) error {
+		var p storage.Page
+		if err := json.Unmarshal(v, &p); err != nil {
+			return err
+		}
+		pages = append(pages, p)
+		return nil
+	})
+	return pages, err
+}
+
+// DeleteSite removes a site and everything under it. A site can hold more
+// records than one transaction takes, so its records go in batches, and the
+// site record itself last: an interrupted delete leaves the site in place,
+// to be deleted again, rather than orphans that a new site of the same id
+// would inherit.
+func (s *Store) DeleteSite(ctx context.Context, id string) error {
+	if err := checkParts(id); err != nil {
+		return err
+	}
+	if _, err := s.Site(ctx, id); err != nil {
+		return err
+	}
+	for _, kind := range siteKinds {
+		if err := s.deletePrefix(ctx, prefixSite(kind, id)); err != nil {
+			return err
+		}
+	}
+	users, err := s.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if _, ok := u.Roles[id]; !ok {
+			continue
+		}
+		if _, err := s.UpdateUser(ctx, u.Name, func(u *storage.User) error { delete(u.Roles, id); return nil }); err != nil {
+			return err
+		}
+	}
+	return s.update(ctx, func(txn *badger.Txn) error { return txn.Delete(keySite(id)) })
+}
+
+// deleteBatch is how many keys one delete transaction removes: far below
+// Badger's transaction size limit.
+const deleteBatch = 1000
+
+// deletePrefix deletes every key under prefix, deleteBatch keys per
+// transaction.
+func (s *Store) deletePrefix(ctx context.Context, prefix []byte) error {
+	for {
+		var keys [][]byte
+		err := s.view(ctx, func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+			defer it.Close()
+			for it.Rewind(); it.Valid() && len(keys) < deleteBatch; it.Next() {
+				keys = append(keys, it.Item().KeyCopy(nil))
+			}
+			return nil
+		})
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		err = s.update(ctx, func(txn *badger.Txn) error {
+			for _, k := range keys {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// scan calls fn with each key and value under prefix, in key order, in one
+// snapshot. The slices are valid only during the call.
+func (s *Store) scan(ctx context.Context, prefix []byte, fn func(k, v []byte) error) error {
+	return s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
