@@ -356,3 +356,21 @@ func TestOversizedBodyOverRealListener(t *testing.T) {
 		t.Errorf("oversized body: %d %+v", res.StatusCode, body.Error)
 	}
 }
+
+func TestPinnedCommentsComeFirst(t *testing.T) {
+	e := newEnv(t)
+	var ids []string
+	for i := range 3 {
+		ids = append(ids, e.post("", comment("p", fmt.Sprint("c", i))).Comment.ID)
+	}
+	_, err := e.store.UpdateComment(t.Context(), "blog", ids[1], func(c *storage.Comment) error { c.Pinned = true; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []string{"oldest", "newest", "top"} {
+		th := e.list("", "page=p&sort="+sort)
+		if th.Comments[0].ID != ids[1] || !th.Comments[0].Pinned || th.Comments[1].Pinned {
+			t.Errorf("sort %s: first is %s (pinned %v), want the pinned %s", sort, th.Comments[0].ID, th.Comments[0].Pinned, ids[1])
+		}
+	}
+}

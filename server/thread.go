@@ -19,6 +19,7 @@ type commentView struct {
 	Edited        time.Time      `json:"edited,omitzero"`
 	Score         int            `json:"score"`
 	Deleted       bool           `json:"deleted,omitempty"`
+	Pinned        bool           `json:"pinned,omitempty"`
 	Mine          bool           `json:"mine,omitempty"`
 	Markdown      string         `json:"markdown,omitempty"` // the source, for the author's edit form
 	Status        storage.Status `json:"status,omitempty"`
@@ -43,7 +44,7 @@ type viewer struct {
 // view maps a stored comment to its public form for v.
 func (v viewer) view(c *storage.Comment) commentView {
 	cv := commentView{
-		ID: c.ID, Parent: c.ParentID, HTML: c.HTML, Created: c.Created, Edited: c.Edited, Score: c.Score,
+		ID: c.ID, Parent: c.ParentID, HTML: c.HTML, Created: c.Created, Edited: c.Edited, Score: c.Score, Pinned: c.Pinned,
 		Author: authorView{Name: c.Author.Name, Affiliation: c.Author.Affiliation, Website: c.Author.Website, Badge: c.Author.Badge},
 		Vote:   v.votes[c.ID],
 	}
@@ -167,16 +168,27 @@ func buildThread(comments []storage.Comment, v viewer, order sortOrder) thread {
 	return t
 }
 
+// sortRoots orders top-level comments: pinned ones first (a moderator's
+// choice beats any sort), then by the reader's chosen order.
 func sortRoots(roots []int, comments []storage.Comment, order sortOrder, byCreated func(a, b int) int) {
+	pinned := func(a, b int) int {
+		switch {
+		case comments[a].Pinned == comments[b].Pinned:
+			return 0
+		case comments[a].Pinned:
+			return -1
+		}
+		return 1
+	}
 	switch order {
 	case sortNewest:
-		slices.SortFunc(roots, func(a, b int) int { return byCreated(b, a) })
+		slices.SortFunc(roots, func(a, b int) int { return cmp.Or(pinned(a, b), byCreated(b, a)) })
 	case sortTop:
 		slices.SortFunc(roots, func(a, b int) int {
-			return cmp.Or(cmp.Compare(comments[b].Score, comments[a].Score), byCreated(a, b))
+			return cmp.Or(pinned(a, b), cmp.Compare(comments[b].Score, comments[a].Score), byCreated(a, b))
 		})
 	default:
-		slices.SortFunc(roots, byCreated)
+		slices.SortFunc(roots, func(a, b int) int { return cmp.Or(pinned(a, b), byCreated(a, b)) })
 	}
 }
 
