@@ -50,6 +50,9 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if d.Status, err = s.initialStatus(ctx, site, rd); err != nil {
 		return err
 	}
+	if hasBlockedWord(site.Settings.BlockedWords, d) {
+		d.Status = storage.StatusPending
+	}
 	cm, err := s.poster.Add(ctx, site, d)
 	if errors.Is(err, storage.ErrParentNotFound) {
 		return invalid("invalid", "parent", "The comment you reply to is not on this page.")
