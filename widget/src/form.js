@@ -9,8 +9,8 @@ import { get, put, recall, remember } from './store.js';
 
 const AUTHOR = 'parley.author';
 const DRAFTS = 'parley.drafts';
-// The API returns HTML only, so the Markdown of one's own comments is kept
-// here (by comment id) for the edit form.
+// The Markdown this browser posted, by comment id: a fallback for the edit
+// form (the API returns the Markdown of one's own comments too).
 const MARKDOWN = 'parley.markdown';
 
 // Author fields: the name (also the label key) and the input's attributes.
@@ -66,8 +66,10 @@ export function commentForm(w, { parent, edit, done, cancel }) {
     oninput: saveDraft,
     onkeydown: e => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && submit.click(),
   }));
-  // Prefill an edit with the Markdown we posted, else the text on screen.
-  ta.value = recall(DRAFTS, draftKey) || (edit ? recall(MARKDOWN, edit.c.id) || edit.body.innerText : '');
+  // Prefill an edit with its Markdown: the server sends it with one's own
+  // comments; else what this browser posted; else the text on screen.
+  ta.value = recall(DRAFTS, draftKey) ||
+    (edit ? edit.c.markdown || recall(MARKDOWN, edit.c.id) || edit.body.innerText : '');
 
   // Write/Preview tabs (WAI-ARIA tabs: arrow keys, Home and End move).
   const pv = h('div', { class: 'parley-body' });

@@ -7,6 +7,10 @@
 import { findScript, serverBase } from './env.js';
 import { createWidget } from './widget.js';
 
+// Performance marks for whoever measures: 'parley:start' when the script
+// runs, 'parley:rendered' when a widget first shows its thread.
+performance.mark('parley:start');
+
 const script = findScript('embed.js', 'parley');
 const server = script ? serverBase(script.src) : '';
 const shown = new Map(); // target element -> instance

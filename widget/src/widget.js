@@ -140,6 +140,7 @@ export function createWidget(host, o) {
         : commentForm(w, { done: added }).el);
     }
     show(d);
+    if (first) performance.mark('parley:rendered');
     // A permalink to a comment on a later page: fetch on until it shows.
     for (let i = 0; i < 20 && cursor && wanted() && !w.items.has(wanted()); i++) {
       if (!(await loadMore())) break;
