@@ -2,27 +2,25 @@ package browsertest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/storage"
-	"github.com/parley-dev/parley/storage/badgerstore"
 )
 
 // browser is the one Chromium all tests share; each test gets its own
-// browser context (a fresh profile: no shared localStorage).
+// browser context (a fresh profile: no shared localStorage or cache).
 var browser struct {
 	once   sync.Once
 	ctx    context.Context
@@ -35,6 +33,7 @@ func TestMain(m *testing.M) {
 	if browser.cancel != nil {
 		browser.cancel()
 	}
+	stopShared()
 	os.Exit(code)
 }
 
@@ -54,9 +53,9 @@ func chromiumPath() (string, error) {
 	return "", fmt.Errorf("no Chromium found (install Debian's chromium package or set CHROMIUM_PATH)")
 }
 
-// requireBrowser starts Chromium once, or skips the test (fails it under CI)
-// when there is none.
-func requireBrowser(t *testing.T) context.Context {
+// requireBrowser starts Chromium once and returns its context, or skips the
+// test (fails it under CI) when there is none.
+func requireBrowser(t testing.TB) context.Context {
 	t.Helper()
 	path, err := chromiumPath()
 	if err != nil {
@@ -69,13 +68,17 @@ func requireBrowser(t *testing.T) context.Context {
 		actx, _ := chromedp.NewExecAllocator(context.Background(),
 			chromedp.ExecPath(path),
 			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
 			chromedp.Flag("disable-quic", true),
 			chromedp.Flag("disable-background-networking", true),
 			chromedp.Flag("disable-component-update", true),
 			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-extensions", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
 			// A real blog's reader has third-party cookies blocked; the
 			// widget must not need them.
 			chromedp.Flag("test-third-party-cookie-phaseout", true),
+			chromedp.Flag("lang", "en-US"),
 			chromedp.WindowSize(1200, 900),
 		)
 		ctx, cancel := chromedp.NewContext(actx)
@@ -85,50 +88,32 @@ func requireBrowser(t *testing.T) context.Context {
 	if browser.err != nil {
 		t.Fatalf("start chromium: %v", browser.err)
 	}
-	ctx, cancel := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	return ctx
+	return browser.ctx
 }
 
 // env is one browser test's world: a Parley server on http://localhost:P1
 // over a real Badger store, a blog on http://127.0.0.1:P2 (another origin),
-// and a browser tab.
+// and a tab in a browser context of its own.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	store storage.Store
 	srv   *server.Server
 	api   string // the Parley server's origin
 	blog  string // the host blog's origin
+	site  string // the blog's site id
 	pages sync.Map
+	net   *netlog
+
+	mu       sync.Mutex
+	blogHits []string // paths the blog was asked for
 }
 
-// siteID is the site the blog embeds.
-const siteID = "blog"
-
-func newEnv(t *testing.T, settings ...func(*storage.SiteSettings)) *env {
+// start serves the blog, registers its site and opens the tab.
+func (e *env) start(bctx context.Context, settings []func(*storage.SiteSettings)) {
+	t := e.t
 	t.Helper()
-	ctx := requireBrowser(t)
-	e := &env{t: t, ctx: ctx}
-
-	store, err := badgerstore.Open(t.TempDir(), badgerstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	e.store = store
-
-	blog := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := e.pages.Load(r.URL.Path)
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, body)
-	}))
+	blog := httptest.NewServer(http.HandlerFunc(e.serveBlog))
 	t.Cleanup(blog.Close)
 	e.blog = blog.URL // http://127.0.0.1:PORT
 
@@ -136,28 +121,50 @@ func newEnv(t *testing.T, settings ...func(*storage.SiteSettings)) *env {
 	for _, f := range settings {
 		f(&set)
 	}
-	site := storage.Site{ID: siteID, Name: "Test blog", Origins: []string{e.blog}, Settings: set, Created: time.Now()}
-	if err := store.CreateSite(context.Background(), site); err != nil {
+	site := storage.Site{ID: e.site, Name: "Test blog", Origins: []string{e.blog}, Settings: set, Created: time.Now()}
+	if err := e.store.CreateSite(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.api = "http://localhost:" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	srv, err := server.New(context.Background(), store, server.Config{BaseURL: e.api})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
-	go func() {
-		if err := srv.Serve(ln); err != nil {
-			log.Printf("serve: %v", err)
+	tab, cancelTab := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(e.net.listen))
+	t.Cleanup(func() {
+		cancelTab()
+		if ex := e.net.exceptions(); len(ex) > 0 && !t.Failed() {
+			t.Errorf("uncaught exceptions in the page:\n%s", strings.Join(ex, "\n"))
 		}
-	}()
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	return e
+	})
+	if err := chromedp.Do(tab); err != nil { // open the tab, without a deadline
+		t.Fatalf("open tab: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(tab, testTimeout)
+	t.Cleanup(cancelTimeout)
+	e.ctx = ctx
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: helpersJS}); err != nil {
+		t.Fatalf("install page helpers: %v", err)
+	}
+}
+
+// serveBlog serves the pages published with page, and records every path
+// asked for: a stored XSS payload that fires an image request shows here.
+func (e *env) serveBlog(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.blogHits = append(e.blogHits, r.URL.Path)
+	e.mu.Unlock()
+	body, ok := e.pages.Load(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, body)
+}
+
+// hits returns the paths the blog was asked for.
+func (e *env) hits() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.blogHits...)
 }
 
 // page publishes a blog page at path whose body holds html, and returns its URL.
@@ -166,13 +173,30 @@ func (e *env) page(path, html string) string {
 	return e.blog + path
 }
 
+// hostPage is a blog post embedding the widget.
+type hostPage struct {
+	Path  string // URL path on the blog
+	Attrs string // data- attributes of the script tag besides data-site
+	Head  string // extra <head> content, e.g. a <style>
+	Lang  string // <html lang>; "en" when empty
+}
+
+// embed publishes p and returns its URL.
+func (e *env) embed(p hostPage) string {
+	if p.Lang == "" {
+		p.Lang = "en"
+	}
+	return e.page(p.Path, fmt.Sprintf(`<!doctype html><html lang="%s"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Post %s</title>%s</head>
+<body><main><article><h1>A blog post</h1><p>Text of the post.</p></article>
+<div id="parley"></div></main>
+<script src="%s/embed.js" data-site="%s" %s async></script></body></html>`,
+		p.Lang, p.Path, p.Head, e.api, e.site, p.Attrs))
+}
+
 // embedPage publishes a blog post embedding the widget with the given
 // data- attributes (site is added) and optional extra head content.
 func (e *env) embedPage(path, attrs, head string) string {
-	return e.page(path, fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Post %s</title>%s</head>
-<body><article><h1>A blog post</h1><p>Text of the post.</p></article>
-<div id="parley"></div>
-<script src="%s/embed.js" data-site="%s" %s async></script></body></html>`, path, head, e.api, siteID, attrs))
+	return e.embed(hostPage{Path: path, Attrs: attrs, Head: head})
 }
 
 // open navigates the tab to url.
@@ -183,36 +207,80 @@ func (e *env) open(url string) {
 	}
 }
 
-// eval runs JavaScript in the page and decodes its (JSON) result into T.
+// openWidget navigates to url and waits until the widget shows its thread
+// (the loading note is gone).
+func (e *env) openWidget(url string) {
+	e.t.Helper()
+	e.open(url)
+	e.waitLoaded()
+}
+
+// waitLoaded waits until the widget has drawn its thread.
+func (e *env) waitLoaded() {
+	e.t.Helper()
+	e.waitFor("the widget to load its thread",
+		`pt.q('.parley-thread') && pt.q('form.parley-form') && !/…|\.\.\./.test(pt.q('.parley-note').textContent)`)
+}
+
+// eval runs JavaScript in the page (awaiting a promise) and decodes its
+// JSON result into T.
 func eval[T any](e *env, js string) T {
 	e.t.Helper()
-	v, err := chromedp.Run(e.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	v, err := retryGone(e, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		e.t.Fatalf("eval %s: %v", js, err)
 	}
 	return v
 }
 
-// waitFor polls a JavaScript predicate until it is truthy.
+// retryGone runs a, again while it fails because the page's JavaScript
+// context it used went away: right after a navigation, chromedp can still
+// hold the previous document's context for a moment.
+func retryGone[T any](e *env, a chromedp.Action[T]) (T, error) {
+	for i := 0; ; i++ {
+		v, err := chromedp.Run(e.ctx, a)
+		if err == nil || i == 50 || !contextGone(err) {
+			return v, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func contextGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
+}
+
+// run runs JavaScript for its effect.
+func (e *env) run(js string) {
+	e.t.Helper()
+	eval[chromedp.Void](e, js)
+}
+
+// waitFor polls a JavaScript predicate until it is truthy (10 s at most).
 func (e *env) waitFor(what, predicate string) {
 	e.t.Helper()
-	_, err := chromedp.Run(e.ctx, chromedp.Poll[bool](predicate,
-		chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
+	_, err := retryGone(e, chromedp.Poll[bool]("!!("+predicate+")",
+		chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
 	if err != nil {
 		e.t.Fatalf("waiting for %s (%s): %v", what, predicate, err)
 	}
 }
 
-// js quotes s as a JavaScript string literal.
-func js(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+// keys sends real key events to whatever has focus.
+func (e *env) keys(keys string) {
+	e.t.Helper()
+	if err := chromedp.Do(e.ctx, chromedp.KeyEvent(keys)); err != nil {
+		e.t.Fatalf("key events %q: %v", keys, err)
+	}
 }
 
-// root is the JavaScript expression of the widget's shadow root.
-const root = `document.querySelector('#parley').shadowRoot`
-
-// inRoot is a JavaScript expression querying the widget's shadow root.
-func inRoot(selector string) string {
-	return root + `.querySelector(` + js(selector) + `)`
+// typeInto focuses the element of the JavaScript expression el and types
+// text into it with real key events.
+func (e *env) typeInto(el, text string) {
+	e.t.Helper()
+	e.run(`(` + el + `).focus()`)
+	e.keys(text)
 }
