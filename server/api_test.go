@@ -276,7 +276,7 @@ func TestUnknownRouteAndHealth(t *testing.T) {
 func TestWidgetAssets(t *testing.T) {
 	e := newEnv(t)
 	r := e.do(req{method: "GET", path: "/embed.js", header: map[string]string{"Accept-Encoding": "gzip"}})
-	if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" || r.header.Get("Cross-Origin-Resource-Policy") != "cross-origin" ||
+	if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" || r.header.Get("Cross-Origin-Resource-Policy") != "cross-origin" || r.header.Get("Timing-Allow-Origin") != "*" ||
 		r.header.Get("X-Frame-Options") != "" || !strings.Contains(r.header.Get("Cache-Control"), "max-age=300") {
 		t.Fatalf("embed.js: %d %v", r.status, r.header)
 	}

@@ -19,6 +19,8 @@ func (s *Server) asset(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	// Let blogs' own performance tools see the widget's sizes and timings.
+	c.Set("Timing-Allow-Origin", "*")
 	c.Set(fiber.HeaderETag, a.ETag)
 	c.Vary(fiber.HeaderAcceptEncoding)
 	if a.Immutable {
