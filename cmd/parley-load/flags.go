@@ -1,0 +1,170 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Hard limits: the tool is bounded in count and in time whatever it is
+// asked to do.
+const (
+	maxTotalTime    = 10 * time.Minute
+	maxPages        = 1_000_000
+	maxComments     = 10_000_000
+	maxConns        = 1024
+	defaultMaxReqs  = 5_000_000
+	defaultDuration = 10 * time.Second
+)
+
+// allScenarios is the order "all" runs them in: write last, so the other
+// scenarios see the seeded data rather than what the writers added.
+var allScenarios = []string{"read", "mixed", "counts", "write"}
+
+// config is one run's settings.
+type config struct {
+	target      string // base URL of an external server; "" starts one in-process
+	pid         int    // external server's process, for its memory
+	data        string // in-process data directory; "" is a fresh temporary one
+	site        string
+	pages       int
+	comments    int
+	hot         int
+	cold        int
+	seedMode    string // store or api
+	seedWorkers int
+	seedOnly    bool
+	scenarios   []string
+	duration    time.Duration
+	maxRequests int64
+	maxTime     time.Duration
+	readConns   int
+	writeConns  int
+	revalidate  bool
+	encoding    string
+	coldSamples int
+	json        bool
+	cpuProfile  string
+	memProfile  string
+}
+
+// parseFlags reads and checks the command line.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("parley-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: parley-load [flags]\n\nLoad-tests a Parley server on this machine (loopback only) and prints throughput, latency and memory.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	var c config
+	var scenario string
+	var conns int
+	fs.StringVar(&c.target, "target", "", "base URL of a running parley on loopback (http://127.0.0.1:PORT); default: start one in-process")
+	fs.IntVar(&c.pid, "pid", 0, "process id of the --target server, to report its resident memory")
+	fs.StringVar(&c.data, "data", "", "in-process server's data directory, reused if it holds the load data (default: a fresh temporary directory, removed afterwards)")
+	fs.StringVar(&c.site, "site", "load", "site id to load; with --target it must exist (the binary's demo site is \"demo\")")
+	fs.IntVar(&c.pages, "pages", 100, "ordinary pages the comments are spread over")
+	fs.IntVar(&c.comments, "comments", 5000, "comments seeded over the ordinary pages")
+	fs.IntVar(&c.hot, "hot-comments", 200, "comments on the hot page the read scenario reads")
+	fs.IntVar(&c.cold, "cold-comments", 1000, "comments on the page whose first read after a write is measured (0: skip)")
+	fs.StringVar(&c.seedMode, "seed", "", "how to seed: store (direct, fast; in-process only) or api (HTTP); default store in-process, api with --target")
+	fs.IntVar(&c.seedWorkers, "seed-workers", 16, "concurrent seeding workers (each seeds whole pages)")
+	fs.BoolVar(&c.seedOnly, "seed-only", false, "seed, report and stop without running scenarios")
+	fs.StringVar(&scenario, "scenario", "all", "read, write, mixed, counts or all; several may be given comma-separated")
+	fs.DurationVar(&c.duration, "duration", defaultDuration, "length of each scenario")
+	fs.Int64Var(&c.maxRequests, "max-requests", defaultMaxReqs, "stop a scenario after this many requests")
+	fs.DurationVar(&c.maxTime, "max-time", maxTotalTime, "cap on the whole run, seeding included (at most 10m)")
+	fs.IntVar(&conns, "conns", 0, "concurrent workers for every scenario (overrides --read-conns and --write-conns)")
+	fs.IntVar(&c.readConns, "read-conns", 8, "concurrent workers for read, mixed and counts")
+	fs.IntVar(&c.writeConns, "write-conns", 32, "concurrent workers for write")
+	fs.BoolVar(&c.revalidate, "revalidate", false, "hot reads send If-None-Match with the last ETag (measures 304 answers)")
+	fs.StringVar(&c.encoding, "accept-encoding", "gzip", "Accept-Encoding of thread reads and counts (a browser sends \"gzip, deflate, br\"; \"\" asks for none)")
+	fs.IntVar(&c.coldSamples, "cold-samples", 5, "cold reads to measure, each after a post to the cold page")
+	fs.BoolVar(&c.json, "json", false, "print the results as JSON")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the scenarios (with --seed-only: of seeding) to this file; in-process it holds server and load generator together")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile to this file after the scenarios (with --seed-only: after seeding)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if conns > 0 {
+		c.readConns, c.writeConns = conns, conns
+	}
+	var err error
+	if c.scenarios, err = parseScenarios(scenario); err != nil {
+		return c, err
+	}
+	return c, c.check()
+}
+
+// parseScenarios expands a comma-separated list, keeping allScenarios'
+// order.
+func parseScenarios(s string) ([]string, error) {
+	var want []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "all":
+			want = append(want, allScenarios...)
+		case slices.Contains(allScenarios, name):
+			want = append(want, name)
+		default:
+			return nil, fmt.Errorf("--scenario %q: want read, write, mixed, counts or all", name)
+		}
+	}
+	var out []string
+	for _, name := range allScenarios {
+		if slices.Contains(want, name) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// check enforces the limits and the combinations that make sense.
+func (c *config) check() error {
+	switch {
+	case c.pages < 1 || c.pages > maxPages:
+		return fmt.Errorf("--pages: want 1 to %d", maxPages)
+	case c.comments < 0 || c.hot < 0 || c.cold < 0 || c.comments+c.hot+c.cold > maxComments:
+		return fmt.Errorf("--comments, --hot-comments, --cold-comments: want at most %d in all", maxComments)
+	case c.readConns < 1 || c.writeConns < 1 || c.readConns > maxConns || c.writeConns > maxConns:
+		return fmt.Errorf("connections: want 1 to %d", maxConns)
+	case c.seedWorkers < 1 || c.seedWorkers > maxConns:
+		return fmt.Errorf("--seed-workers: want 1 to %d", maxConns)
+	case c.duration <= 0 || c.maxRequests < 1 || c.coldSamples < 0:
+		return errors.New("--duration, --max-requests and --cold-samples must be positive")
+	case c.maxTime <= 0 || c.maxTime > maxTotalTime:
+		return fmt.Errorf("--max-time: want at most %s", maxTotalTime)
+	case !c.seedOnly && time.Duration(len(c.scenarios))*c.duration > c.maxTime:
+		return fmt.Errorf("%d scenarios of %s would run past the %s cap", len(c.scenarios), c.duration, c.maxTime)
+	case c.target != "" && c.data != "":
+		return errors.New("--data is for the in-process server; a --target has its own")
+	case c.target == "" && c.pid != 0:
+		return errors.New("--pid is for a --target server; the in-process server's memory is reported anyway")
+	}
+	if c.target != "" {
+		base, err := parseTarget(c.target)
+		if err != nil {
+			return err
+		}
+		c.target = base
+	}
+	switch {
+	case c.seedMode == "" && c.target != "":
+		c.seedMode = "api"
+	case c.seedMode == "":
+		c.seedMode = "store"
+	case c.seedMode == "store" && c.target != "":
+		return errors.New("--seed store needs the in-process server (Badger allows one process per directory); use --seed api")
+	case c.seedMode != "store" && c.seedMode != "api":
+		return errors.New("--seed: want store or api")
+	}
+	return nil
+}
