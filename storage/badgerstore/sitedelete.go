@@ -38,6 +38,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	if _, err := s.Site(ctx, id); err != nil {
 		return err
 	}
+	defer s.sites.drop(id)
 	for _, kind := range siteKinds {
 		if err := s.deletePrefix(ctx, prefixSite(kind, id)); err != nil {
 			return err

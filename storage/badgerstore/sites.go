@@ -23,6 +23,7 @@ func (s *Store) CreateSite(ctx context.Context, site storage.Site) error {
 	if site.Created.IsZero() {
 		site.Created = time.Now().UTC()
 	}
+	defer s.sites.drop(site.ID)
 	return s.update(ctx, func(txn *badger.Txn) error {
 		ok, err := exists(txn, keySite(site.ID))
 		if err != nil {
@@ -40,10 +41,17 @@ func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
 	if err := checkParts(id); err != nil {
 		return storage.Site{}, err
 	}
+	if site, ok := s.sites.get(id); ok {
+		return site, ctx.Err()
+	}
+	gen := s.sites.generation()
 	var site storage.Site
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		return notFound(getJSON(txn, keySite(id), &site), "site %q", id)
 	})
+	if err == nil {
+		s.sites.put(site, gen)
+	}
 	return site, err
 }
 
@@ -53,6 +61,7 @@ func (s *Store) UpdateSite(ctx context.Context, site storage.Site) error {
 	if err := checkParts(site.ID); err != nil {
 		return err
 	}
+	defer s.sites.drop(site.ID)
 	return s.update(ctx, func(txn *badger.Txn) error {
 		var cur storage.Site
 		if err := getJSON(txn, keySite(site.ID), &cur); err != nil {

@@ -37,6 +37,9 @@ type Store struct {
 	db  *badger.DB
 	log *slog.Logger
 
+	// sites caches decoded sites (see siteCache).
+	sites siteCache
+
 	// pageLocks serialise writers of one page (see lockPage).
 	pageLocks [256]sync.Mutex
 	lockSeed  maphash.Seed
