@@ -14,10 +14,18 @@ func (s *Store) Page(ctx context.Context, siteID, key string) (storage.Page, err
 	if err := checkParts(siteID, key); err != nil {
 		return storage.Page{}, err
 	}
+	id := pageID{siteID, key}
+	if p, ok := s.pages.get(id); ok {
+		return p, ctx.Err()
+	}
+	gen := s.pages.generation()
 	var p storage.Page
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		return notFound(getJSON(txn, keyPage(siteID, key), &p), "page %q of site %q", key, siteID)
 	})
+	if err == nil {
+		s.pages.put(id, p, gen)
+	}
 	return p, err
 }
 

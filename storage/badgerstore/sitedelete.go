@@ -39,6 +39,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 		return err
 	}
 	defer s.sites.drop(id)
+	defer s.pages.clear()
 	for _, kind := range siteKinds {
 		if err := s.deletePrefix(ctx, prefixSite(kind, id)); err != nil {
 			return err

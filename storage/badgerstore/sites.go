@@ -50,7 +50,7 @@ func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
 		return notFound(getJSON(txn, keySite(id), &site), "site %q", id)
 	})
 	if err == nil {
-		s.sites.put(site, gen)
+		s.sites.put(id, site, gen)
 	}
 	return site, err
 }

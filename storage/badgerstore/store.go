@@ -37,8 +37,10 @@ type Store struct {
 	db  *badger.DB
 	log *slog.Logger
 
-	// sites caches decoded sites (see siteCache).
-	sites siteCache
+	// sites and pages cache decoded records (see readCache); a page's
+	// entry is dropped whenever its lock is released.
+	sites *readCache[string, storage.Site]
+	pages *readCache[pageID, storage.Page]
 
 	// pageLocks serialise writers of one page (see lockPage).
 	pageLocks [256]sync.Mutex
@@ -72,6 +74,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		db:       db,
 		log:      logger,
 		lockSeed: maphash.MakeSeed(),
+		sites:    &readCache[string, storage.Site]{max: 10000, clone: cloneSite},
+		pages:    &readCache[pageID, storage.Page]{max: 50000},
 		stopGC:   make(chan struct{}),
 		gcDone:   make(chan struct{}),
 	}
@@ -191,7 +195,8 @@ func (s *Store) runGC() {
 	}
 }
 
-// lockPage locks the stripe of one page and returns its unlock function.
+// lockPage locks the stripe of one page and returns its unlock function,
+// which also drops the page from the read cache.
 //
 // Every write that touches a page's records (its count, its comments, their
 // votes) holds this lock. Such writes read and rewrite the same keys, so
@@ -208,7 +213,12 @@ func (s *Store) lockPage(site, page string) func() {
 	h.WriteString(page)
 	mu := &s.pageLocks[h.Sum64()%uint64(len(s.pageLocks))]
 	mu.Lock()
-	return mu.Unlock
+	// Callers release the lock after their transaction ended, so this is
+	// the place to drop the page's cached record: after any commit.
+	return func() {
+		s.pages.drop(pageID{site, page})
+		mu.Unlock()
+	}
 }
 
 // maxAttempts bounds the retries of a conflicting transaction.

@@ -9,7 +9,7 @@ import (
 	"github.com/parley-dev/parley/storage"
 )
 
-func TestSiteCache(t *testing.T) {
+func TestReadCache(t *testing.T) {
 	s, err := Open(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -62,5 +62,49 @@ func TestSiteCache(t *testing.T) {
 	}
 	if _, err := s.Site(ctx, "a"); err == nil {
 		t.Error("deleted site still returned")
+	}
+}
+
+func TestPageCacheFollowsWrites(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.CreateSite(ctx, storage.Site{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	post := func(id string) {
+		c := storage.Comment{ID: id, SiteID: "a", PageKey: "p", Status: storage.StatusApproved, Markdown: "x", HTML: "<p>x</p>"}
+		if err := s.CreateComment(ctx, c, storage.Page{Key: "p"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post("01900000-0000-7000-8000-000000000001")
+	if p, _ := s.Page(ctx, "a", "p"); p.Count != 1 {
+		t.Fatalf("count %d", p.Count)
+	}
+	post("01900000-0000-7000-8000-000000000002")
+	if p, _ := s.Page(ctx, "a", "p"); p.Count != 2 {
+		t.Errorf("cached page missed a comment: count %d", p.Count)
+	}
+	if _, err := s.SetVote(ctx, "a", "01900000-0000-7000-8000-000000000001", "v", 1); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := s.Page(ctx, "a", "p")
+	v := p.Version
+	p.Locked = true
+	if err := s.UpdatePage(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Page(ctx, "a", "p"); !p.Locked || p.Version <= v {
+		t.Errorf("cached page missed an update: %+v", p)
+	}
+	if err := s.DeleteSite(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Page(ctx, "a", "p"); err == nil {
+		t.Error("page of a deleted site still returned")
 	}
 }
