@@ -62,7 +62,7 @@ func (s *Store) CreateComment(ctx context.Context, c storage.Comment, page stora
 		if err := setJSON(txn, keyPage(c.SiteID, c.PageKey), p); err != nil {
 			return err
 		}
-		if err := setJSON(txn, keyComment(c.SiteID, c.PageKey, c.ID), c); err != nil {
+		if err := setComment(txn, keyComment(c.SiteID, c.PageKey, c.ID), c); err != nil {
 			return err
 		}
 		return setIndexes(txn, c)
@@ -123,7 +123,7 @@ func readComment(txn *badger.Txn, siteID, id string) (storage.Comment, error) {
 	if err != nil {
 		return c, notFound(err, "comment %q of site %q", id, siteID)
 	}
-	err = getJSON(txn, keyComment(siteID, page, id), &c)
+	err = getComment(txn, keyComment(siteID, page, id), &c)
 	return c, notFound(err, "comment %q of site %q", id, siteID)
 }
 

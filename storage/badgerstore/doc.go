@@ -31,7 +31,7 @@
 //	s/<site>                                    storage.Site (JSON)
 //	p/<site>\0<page>                            storage.Page (JSON), with the
 //	                                            count of approved comments
-//	c/<site>\0<page>\0<commentID>               storage.Comment (JSON)
+//	c/<site>\0<page>\0<commentID>               storage.Comment (binary, see codec.go; JSON from v1 still read)
 //	i/<site>\0<commentID>                       page key (raw): the locator
 //	q/<site>\0<status>\0<commentID>             page key (raw): status index
 //	r/<site>\0<readerHash>\0<commentID>         page key (raw): reader index,

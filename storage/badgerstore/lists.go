@@ -2,7 +2,6 @@ package badgerstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -27,7 +26,7 @@ func (s *Store) PageComments(ctx context.Context, siteID, pageKey string) ([]sto
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var c storage.Comment
-			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &c) }); err != nil {
+			if err := it.Item().Value(func(b []byte) error { return decodeComment(b, &c) }); err != nil {
 				return err
 			}
 			out = append(out, c)
@@ -76,7 +75,7 @@ func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte) ([]st
 				return err
 			}
 			var c storage.Comment
-			if err := getJSON(txn, keyComment(siteID, page, id), &c); err != nil {
+			if err := getComment(txn, keyComment(siteID, page, id), &c); err != nil {
 				return fmt.Errorf("badgerstore: index entry %q without its comment: %w", item.Key(), err)
 			}
 			out = append(out, c)

@@ -38,7 +38,7 @@ func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*s
 	var out storage.Comment
 	err = s.update(ctx, func(txn *badger.Txn) error {
 		var old storage.Comment
-		if err := getJSON(txn, keyComment(siteID, pageKey, id), &old); err != nil {
+		if err := getComment(txn, keyComment(siteID, pageKey, id), &old); err != nil {
 			return notFound(err, "comment %q of site %q", id, siteID)
 		}
 		c := old // Comment holds no slices or maps: a plain copy is deep.
@@ -48,7 +48,7 @@ func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*s
 		if err := checkChange(old, c); err != nil {
 			return err
 		}
-		if err := setJSON(txn, keyComment(siteID, pageKey, id), c); err != nil {
+		if err := setComment(txn, keyComment(siteID, pageKey, id), c); err != nil {
 			return err
 		}
 		if err := moveIndexes(txn, old, c); err != nil {

@@ -33,7 +33,7 @@ func (s *Store) SetVote(ctx context.Context, siteID, commentID, voterHash string
 	var out storage.Comment
 	err = s.update(ctx, func(txn *badger.Txn) error {
 		var c storage.Comment
-		if err := getJSON(txn, keyComment(siteID, pageKey, commentID), &c); err != nil {
+		if err := getComment(txn, keyComment(siteID, pageKey, commentID), &c); err != nil {
 			return notFound(err, "comment %q of site %q", commentID, siteID)
 		}
 		var prev int
@@ -62,7 +62,7 @@ func (s *Store) SetVote(ctx context.Context, siteID, commentID, voterHash string
 			}
 		}
 		c.Score += value - prev
-		if err := setJSON(txn, keyComment(siteID, pageKey, commentID), c); err != nil {
+		if err := setComment(txn, keyComment(siteID, pageKey, commentID), c); err != nil {
 			return err
 		}
 		if err := touchPage(txn, siteID, pageKey, 0); err != nil {

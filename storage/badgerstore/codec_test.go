@@ -1,0 +1,77 @@
+package badgerstore
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley/storage"
+)
+
+func TestCommentCodec(t *testing.T) {
+	full := storage.Comment{
+		ID: "0190-id", SiteID: "site", PageKey: "https://blog.example/p?ü=1", ParentID: "0190-parent",
+		Author:   storage.Author{Name: "Ada ✓", Affiliation: "Engines", Website: "https://ada.example", Email: "a@example.com", Badge: storage.BadgeOwner},
+		Markdown: "*hi*\n\nthere", HTML: "<p><em>hi</em></p>\n<p>there</p>",
+		Created: time.Date(2026, 11, 28, 12, 0, 0, 123456789, time.UTC), Edited: time.Date(2026, 11, 28, 12, 5, 0, 0, time.UTC),
+		Status: storage.StatusApproved, Score: -3, ReaderHash: "r", IPHash: "i", Pinned: true,
+	}
+	for name, c := range map[string]storage.Comment{"full": full, "empty": {}, "unedited": {ID: "x", Created: full.Created, Score: 7}} {
+		var got storage.Comment
+		if err := decodeComment(encodeComment(c), &got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("%s: round trip\n got %+v\nwant %+v", name, got, c)
+		}
+	}
+	// Records written as JSON by the first version still read.
+	old, _ := json.Marshal(full)
+	var got storage.Comment
+	if err := decodeComment(old, &got); err != nil || !reflect.DeepEqual(got, full) {
+		t.Errorf("JSON record: %v\n got %+v", err, got)
+	}
+	enc := encodeComment(full)
+	for _, bad := range [][]byte{nil, {9}, enc[:len(enc)/2], enc[:len(enc)-1]} {
+		if err := decodeComment(bad, &got); err == nil {
+			t.Errorf("corrupt record %x decoded", bad)
+		}
+	}
+	// Decoded strings must not alias the input, which is Badger's buffer.
+	buf := encodeComment(full)
+	var c storage.Comment
+	if err := decodeComment(buf, &c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = 0
+	}
+	if c.HTML != full.HTML {
+		t.Error("decoded comment shares memory with its input")
+	}
+}
+
+func BenchmarkDecodeComment(b *testing.B) {
+	c := storage.Comment{ID: "01900000-0000-7000-8000-000000000001", SiteID: "blog", PageKey: "https://blog.example/posts/hello",
+		Author: storage.Author{Name: "Reader", Affiliation: "Somewhere"}, Markdown: string(make([]byte, 300)), HTML: string(make([]byte, 400)),
+		Created: time.Now(), Status: storage.StatusApproved, ReaderHash: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", IPHash: "0123456789abcdef0123456789abcdef"}
+	js, _ := json.Marshal(c)
+	bin := encodeComment(c)
+	b.Run("json", func(b *testing.B) {
+		for range b.N {
+			var out storage.Comment
+			if err := decodeComment(js, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("binary", func(b *testing.B) {
+		for range b.N {
+			var out storage.Comment
+			if err := decodeComment(bin, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
