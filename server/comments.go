@@ -61,6 +61,8 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest("invalid", "page", "Give the page as ?page=ID or URL.")
 	}
+	// The key may alias fiber's request buffer, and the thread cache keeps it.
+	key = strings.Clone(key)
 	order := sortOrder(c.Query("sort", string(sortOldest)))
 	if order != sortOldest && order != sortNewest && order != sortTop {
 		return badRequest("invalid", "sort", "Sort by oldest, newest or top.")

@@ -24,7 +24,9 @@ func (s *Store) Page(ctx context.Context, siteID, key string) (storage.Page, err
 		return notFound(getJSON(txn, keyPage(siteID, key), &p), "page %q of site %q", key, siteID)
 	})
 	if err == nil {
-		s.pages.put(id, p, gen)
+		// The key is built from the decoded record, not from siteID and
+		// key, which may alias a caller's reused buffer (fiber's).
+		s.pages.put(pageID{p.SiteID, p.Key}, p, gen)
 	}
 	return p, err
 }

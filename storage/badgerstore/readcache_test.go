@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/parley-dev/parley/storage"
 )
@@ -106,5 +107,60 @@ func TestPageCacheFollowsWrites(t *testing.T) {
 	}
 	if _, err := s.Page(ctx, "a", "p"); err == nil {
 		t.Error("page of a deleted site still returned")
+	}
+}
+
+// TestReadCacheKeysOwnTheirMemory passes ids that alias a buffer the caller
+// reuses, as fiber's request strings do, and checks the caches are not
+// corrupted when the buffer changes.
+func TestReadCacheKeysOwnTheirMemory(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, id := range []string{"aa", "bb"} {
+		if err := s.CreateSite(ctx, storage.Site{ID: id, Name: "site " + id}); err != nil {
+			t.Fatal(err)
+		}
+		c := storage.Comment{ID: "01900000-0000-7000-8000-0000000000" + id[:1] + "1", SiteID: id, PageKey: "p" + id, Status: storage.StatusApproved}
+		if err := s.CreateComment(ctx, c, storage.Page{Key: c.PageKey, Title: "page " + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf := []byte("aa")
+	transient := unsafe.String(&buf[0], len(buf))
+	if site, err := s.Site(ctx, transient); err != nil || site.Name != "site aa" {
+		t.Fatalf("Site: %v %v", site, err)
+	}
+	pbuf := []byte("paa")
+	if p, err := s.Page(ctx, "aa", unsafe.String(&pbuf[0], len(pbuf))); err != nil || p.Title != "page aa" {
+		t.Fatalf("Page: %v %v", p, err)
+	}
+	copy(buf, "bb") // the caller reuses its buffer for the next request
+	copy(pbuf, "pbb")
+	// Every cached key must still name its own record.
+	for k, v := range s.sites.items {
+		if k != v.ID {
+			t.Errorf("site cache key %q holds site %q", k, v.ID)
+		}
+	}
+	for k, v := range s.pages.items {
+		if k.site != v.SiteID || k.key != v.Key {
+			t.Errorf("page cache key %v holds page %s/%s", k, v.SiteID, v.Key)
+		}
+	}
+	if site, err := s.Site(ctx, "bb"); err != nil || site.Name != "site bb" {
+		t.Errorf("Site(bb) after the buffer changed = %q, %v", site.Name, err)
+	}
+	if site, err := s.Site(ctx, "aa"); err != nil || site.Name != "site aa" {
+		t.Errorf("Site(aa) after the buffer changed = %q, %v", site.Name, err)
+	}
+	if p, err := s.Page(ctx, "bb", "pbb"); err != nil || p.Title != "page bb" {
+		t.Errorf("Page(bb) after the buffer changed = %q, %v", p.Title, err)
+	}
+	if p, err := s.Page(ctx, "aa", "paa"); err != nil || p.Title != "page aa" {
+		t.Errorf("Page(aa) after the buffer changed = %q, %v", p.Title, err)
 	}
 }

@@ -50,7 +50,7 @@ func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
 		return notFound(getJSON(txn, keySite(id), &site), "site %q", id)
 	})
 	if err == nil {
-		s.sites.put(id, site, gen)
+		s.sites.put(site.ID, site, gen) // site.ID was decoded: id may be the caller's transient buffer
 	}
 	return site, err
 }
