@@ -265,7 +265,16 @@ func (e *env) waitFor(what, predicate string) {
 	_, err := retryGone(e, chromedp.Poll[bool]("!!("+predicate+")",
 		chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
 	if err != nil {
-		e.t.Fatalf("waiting for %s (%s): %v", what, predicate, err)
+		// Say what the page shows, and what it threw: the cleanup's report
+		// of uncaught exceptions is skipped once a test has failed.
+		shown, _ := chromedp.Run(e.ctx, chromedp.Evaluate[string](
+			`(() => { const r = window.pt && pt.root(); return r ? r.textContent.slice(0, 300) : 'no widget'; })()`))
+		var api []string
+		for _, r := range e.net.requests("", e.api+"/api/") {
+			api = append(api, fmt.Sprintf("%s %s: %d", r.Method, r.URL, r.Status))
+		}
+		e.t.Fatalf("waiting for %s (%s): %v\nthe widget says: %q\nexceptions: %q\nAPI requests: %q",
+			what, predicate, err, shown, e.net.exceptions(), api)
 	}
 }
 

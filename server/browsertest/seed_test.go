@@ -105,6 +105,18 @@ func (e *env) setBadge(id string, b storage.Badge) {
 	}
 }
 
+// pin pins a top-level comment, as a moderator does from the admin page.
+func (e *env) pin(id string) {
+	e.t.Helper()
+	_, err := e.store.UpdateComment(context.Background(), e.site, id, func(c *storage.Comment) error {
+		c.Pinned = true
+		return nil
+	})
+	if err != nil {
+		e.t.Fatalf("pin: %v", err)
+	}
+}
+
 // comment returns a stored comment.
 func (e *env) comment(id string) storage.Comment {
 	e.t.Helper()

@@ -161,7 +161,8 @@ const luminanceJS = `const lum = c => { const [r, g, b] = c.match(/[\d.]+/g).sli
 	const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };`
 
 // TestThemes checks the light and dark themes, and auto following the
-// reader's colour-scheme preference.
+// reader's colour-scheme preference: colours, contrast, and side padding
+// in the dark.
 func TestThemes(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
@@ -169,18 +170,25 @@ func TestThemes(t *testing.T) {
 	type colours struct {
 		Bg, Text, Muted, Textarea float64
 		Contrast, MutedContrast   float64
+		Pad                       float64 // the root's inline padding, px
 	}
 	read := func() colours {
 		return eval[colours](e, `(() => { `+luminanceJS+`
 			const root = getComputedStyle(pt.q('.parley-root')), aff = getComputedStyle(pt.q('.parley-aff'));
 			return {Bg: lum(root.backgroundColor), Text: lum(root.color), Muted: lum(aff.color),
 				Textarea: lum(getComputedStyle(pt.q('textarea')).backgroundColor),
-				Contrast: contrast(root.color, root.backgroundColor), MutedContrast: contrast(aff.color, root.backgroundColor)}; })()`)
+				Contrast: contrast(root.color, root.backgroundColor), MutedContrast: contrast(aff.color, root.backgroundColor),
+				Pad: Math.min(parseFloat(root.paddingLeft), parseFloat(root.paddingRight))}; })()`)
 	}
 	check := func(name string, dark bool) {
 		c := read()
 		if dark != (c.Bg < 0.05) || dark != (c.Text > 0.6) || dark != (c.Textarea < 0.05) {
 			t.Errorf("%s: background luminance %.3f, text %.3f, textarea %.3f; want dark %v", name, c.Bg, c.Text, c.Textarea, dark)
+		}
+		// A dark box keeps its text off its edges; a light one lines up
+		// with the post's text.
+		if dark != (c.Pad > 0) {
+			t.Errorf("%s: inline padding %.1fpx; want some only when dark", name, c.Pad)
 		}
 		if c.Contrast < 7 || c.MutedContrast < 4.5 {
 			t.Errorf("%s: contrast %.2f (muted %.2f)", name, c.Contrast, c.MutedContrast)

@@ -10,7 +10,8 @@ import (
 
 // TestThreadRenders seeds a five-deep chain of replies on a site that nests
 // two levels: the first three levels nest, the rest continue in the list
-// at the cap, labelled with whom they answer.
+// at the cap, labelled with whom they answer. The chain's thread is pinned:
+// it comes first, labelled so, before a later thread.
 func TestThreadRenders(t *testing.T) {
 	t.Parallel()
 	e := newSite(t, func(s *storage.SiteSettings) { s.MaxDepth = 2 })
@@ -22,10 +23,29 @@ func TestThreadRenders(t *testing.T) {
 	d := e.post(draft{Parent: c.ID, Name: "Dan", Body: "Beyond the cap."})
 	f := e.post(draft{Parent: d.ID, Name: "Eve", Body: "Further still."})
 
+	e.pin(a.ID)
+	z := e.post(draft{Name: "Zoe", Body: "A later thread, not pinned."})
 	e.openWidget(e.embedPage("/thread", `data-page-id="`+testPage+`"`, ""))
 
-	if got := eval[string](e, `pt.text(pt.q('.parley-heading'))`); got != "5 comments" {
-		t.Errorf("heading %q, want %q", got, "5 comments")
+	// The pinned thread comes first and says so, after the badge; nothing
+	// else is labelled pinned.
+	type pinned struct {
+		First, Label string
+		AfterBadge   bool
+		Labels       int
+	}
+	p := eval[pinned](e, `(() => { const l = pt.art(`+js(a.ID)+`).querySelector('.parley-pinned');
+		return {First: pt.q('.parley-thread > li > article').id, Label: pt.text(l), Labels: pt.qa('.parley-pinned').length,
+			AfterBadge: !!l && l.previousElementSibling === pt.art(`+js(a.ID)+`).querySelector('.parley-badge')}; })()`)
+	if p.First != "parley-"+a.ID || p.Label != "Pinned" || !p.AfterBadge || p.Labels != 1 {
+		t.Errorf("pinned thread: first %s (want parley-%s), label %q after the badge %v, %d labels", p.First, a.ID, p.Label, p.AfterBadge, p.Labels)
+	}
+	if eval[bool](e, `!!pt.art(`+js(z.ID)+`).querySelector('.parley-pinned')`) {
+		t.Error("an unpinned thread is labelled pinned")
+	}
+
+	if got := eval[string](e, `pt.text(pt.q('.parley-heading'))`); got != "6 comments" {
+		t.Errorf("heading %q, want %q", got, "6 comments")
 	}
 
 	// The header: name, badge, time, and the affiliation under the name.
@@ -114,7 +134,8 @@ func TestThreadRenders(t *testing.T) {
 
 // TestPermalink opens the blog post with #parley-<id>: the widget scrolls
 // to that comment, highlights and focuses it, fetching later pages of the
-// thread when the comment is not on the first.
+// thread when the comment is not on the first; so does a permalink set
+// later in the page.
 func TestPermalink(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
@@ -146,6 +167,17 @@ func TestPermalink(t *testing.T) {
 			t.Errorf("comment %d: background %s (root %s), %d highlighted", i, s.Bg, s.RootBg, s.Targets)
 		}
 	}
+
+	// A permalink set inside the page to a comment not loaded yet: the
+	// widget fetches on until it shows.
+	e.open(e.page("/__blank", `<!doctype html><title>blank</title>`))
+	e.openWidget(url)
+	late := ids[54]
+	if eval[bool](e, `!!pt.art(`+js(late)+`)`) {
+		t.Fatal("the last thread is on the first page")
+	}
+	e.run(`location.hash = '#parley-` + late + `'`)
+	e.waitFor("the late comment loaded and highlighted", `pt.art(`+js(late)+`) && pt.art(`+js(late)+`).classList.contains('parley-target') && pt.active() === pt.art(`+js(late)+`)`)
 
 	// A permalink followed inside the page moves the highlight.
 	other := ids[2]

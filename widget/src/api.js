@@ -44,6 +44,7 @@ export function client(base, site) {
     edit: (id, body) => call('PATCH', comment(id), { body }),
     remove: id => call('DELETE', comment(id)),
     vote: (id, value) => call('PUT', comment(id) + '/vote', { value }),
+    flag: (id, reason, note) => call('POST', comment(id) + '/flag', { reason, note }),
     preview: body => call('POST', 'preview', { site, body }),
   };
 }

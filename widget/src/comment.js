@@ -1,9 +1,42 @@
 // One comment: a header (author, badge, time, affiliation), the sanitized
 // body, and a footer with the votes and what the reader may do to it.
+//
+// A thread can hold hundreds of comments, so drawing one is cheap: the
+// fixed parts are cloned from prototypes made once per language (parts),
+// and the buttons carry their action in data-act, served by one listener on
+// the thread's list (act) instead of a closure per button.
 import { button, h, uid } from './dom.js';
+import { flagMenu } from './flag.js';
 import { errorText } from './i18n.js';
 
 const BADGES = ['owner', 'moderator'];
+
+// parts returns the prototypes for w's language; draw (widget.js) forgets
+// them with w.parts = null when the language may have changed.
+function parts(w) {
+  if (w.parts) return w.parts;
+  const t = w.t;
+  const act = (name, text, props, cls = 'parley-link') => button(cls, text, null, { 'data-act': name, ...props });
+  const vote = (name, text) => act(name, text, { 'aria-label': t(name), 'aria-pressed': 'false' }, 'parley-vote');
+  const score = () => h('span', { class: 'parley-score' }, '0');
+  return (w.parts = {
+    art: h('article', { class: 'parley-comment', tabindex: -1 },
+      h('header', { class: 'parley-head' },
+        h('span', { class: 'parley-who' }),
+        h('a', { class: 'parley-time' }, h('time'))),
+      h('div', { class: 'parley-body' }),
+      h('footer', { class: 'parley-foot' })),
+    votes: h('span', { class: 'parley-votes', role: 'group', 'aria-label': t('votes') }, vote('up', '▲'), score(), vote('down', '▼')),
+    // One cannot vote on one's own comment: the score alone.
+    mine: h('span', { class: 'parley-votes' }, h('span', { class: 'parley-sr' }, t('votes')), score()),
+    reply: act('reply', t('reply')),
+    flag: act('flag', t('report'), { 'aria-expanded': 'false' }),
+    edit: act('edit', t('edit')),
+    del: act('del', t('del')),
+  });
+}
+
+const clone = el => el.cloneNode(true);
 
 // commentView makes the list item of comment c shown at depth, and registers
 // it in w.items. An item is {c, depth, parent, kids, li, art, ...}: kids
@@ -28,52 +61,65 @@ export function authorName(w, c) {
 export function article(w, item) {
   const { t, clock } = w;
   const c = item.c;
-  const art = h('article', { id: 'parley-' + c.id, class: 'parley-comment', tabindex: -1 });
+  const p = parts(w);
+  const art = c.deleted
+    ? h('article', { class: 'parley-comment parley-deleted', tabindex: -1 }, h('p', {}, t('deleted')))
+    : clone(p.art);
+  art.id = 'parley-' + c.id;
   if (item.art) item.art.replaceWith(art);
   Object.assign(item, { art, time: null, left: null, own: [], err: null });
-  if (c.deleted) {
-    art.classList.add('parley-deleted');
-    art.append(h('p', {}, t('deleted')));
-    return art;
-  }
+  if (c.deleted) return art;
 
+  const head = art.firstChild;
+  const body = head.nextSibling;
+  const foot = body.nextSibling;
+  const who = head.firstChild;
+  const link = who.nextSibling;
   const a = c.author || {};
   const name = authorName(w, c);
+  if (/^https?:\/\/\S/i.test(a.website)) {
+    who.append(h('a', { href: a.website, rel: 'nofollow ugc noopener noreferrer' }, name));
+  } else {
+    who.textContent = name;
+  }
   const created = new Date(c.created);
-  item.time = h('time', { datetime: c.created, title: clock.full(created) }, clock.ago(created));
-  const head = h('header', { class: 'parley-head' },
-    h('span', { class: 'parley-who' }, /^https?:\/\/\S/i.test(a.website)
-      ? h('a', { href: a.website, rel: 'nofollow ugc noopener noreferrer' }, name)
-      : name),
-    BADGES.includes(a.badge) && h('span', { class: 'parley-badge' }, t(a.badge)),
-    h('a', { class: 'parley-time', href: location.href.split('#')[0] + '#parley-' + c.id }, item.time),
-    c.edited && h('span', { class: 'parley-meta', title: clock.full(new Date(c.edited)) }, t('edited')),
-    c.status === 'pending' && h('span', { class: 'parley-pending' }, t('pending')),
-    item.depth > w.maxDepth && item.parent &&
-      h('span', { class: 'parley-meta' }, t('replyTo', { name: authorName(w, item.parent.c) })),
-    a.affiliation && h('span', { class: 'parley-aff' }, a.affiliation));
+  const time = (item.time = link.firstChild);
+  time.dateTime = c.created;
+  time.title = clock.full(created);
+  time.textContent = clock.ago(created);
+  link.href = location.href.split('#')[0] + '#parley-' + c.id;
+  // After the name: the badge, then "Pinned" on a pinned thread.
+  if (c.pinned && !c.parent) who.after(h('span', { class: 'parley-pinned' }, t('pinned')));
+  if (BADGES.includes(a.badge)) who.after(h('span', { class: 'parley-badge' }, t(a.badge)));
+  if (c.edited) head.append(h('span', { class: 'parley-meta', title: clock.full(new Date(c.edited)) }, t('edited')));
+  if (c.status === 'pending') head.append(h('span', { class: 'parley-pending' }, t('pending')));
+  if (item.depth > w.maxDepth && item.parent) {
+    head.append(h('span', { class: 'parley-meta' }, t('replyTo', { name: authorName(w, item.parent.c) })));
+  }
+  if (a.affiliation) head.append(h('span', { class: 'parley-aff' }, a.affiliation));
 
-  item.body = h('div', { class: 'parley-body' });
+  item.body = body;
   // The server-sanitized HTML: the one place the widget inserts markup.
-  item.body.innerHTML = c.html || '';
+  body.innerHTML = c.html || '';
 
-  const foot = (item.foot = h('footer', { class: 'parley-foot' }));
+  item.foot = foot;
   const live = c.status !== 'pending';
-  if (live) foot.append(votes(w, item));
-  if (live && !w.locked) foot.append(button('parley-link', t('reply'), e => w.reply(item, e.currentTarget)));
+  if (live) {
+    // [up, score, down], or [label, score] on one's own comment.
+    const votes = clone(c.mine ? p.mine : p.votes);
+    if (c.score) votes.children[1].textContent = c.score;
+    if (c.vote) votes[c.vote > 0 ? 'firstChild' : 'lastChild'].setAttribute('aria-pressed', 'true');
+    foot.append(votes);
+    if (!w.locked) foot.append(clone(p.reply));
+  }
   if (c.mine) {
     item.left = h('span', { class: 'parley-meta' });
-    item.own = [
-      button('parley-link', t('edit'), e => w.edit(item, e.currentTarget)),
-      button('parley-link', t('del'), e => ask(w, item, e.currentTarget, t('confirmDel'), t('del'),
-        () => w.api.remove(c.id),
-        () => w.removed(item))),
-      item.left,
-    ];
+    item.own = [clone(p.edit), clone(p.del), item.left];
     foot.append(...item.own);
     refresh(w, item);
+  } else {
+    foot.append(clone(p.flag));
   }
-  art.append(head, item.body, foot);
   return art;
 }
 
@@ -93,33 +139,44 @@ export function refresh(w, item) {
   }
 }
 
-// votes draws the score with up and down buttons; aria-pressed shows the
-// reader's vote, and pressing it again takes the vote back. One cannot vote
-// on one's own comment, so that shows the score alone.
-function votes(w, item) {
+// ACTIONS are what the comments' buttons do, by their data-act.
+const ACTIONS = {
+  up: cast,
+  down: cast,
+  reply: (w, item, b) => w.reply(item, b),
+  edit: (w, item, b) => w.edit(item, b),
+  del: (w, item, b) => ask(w, item, b, w.t('confirmDel'), w.t('del'),
+    () => w.api.remove(item.c.id),
+    () => w.removed(item)),
+  flag: flagMenu,
+};
+
+// act serves a click anywhere in the thread: a comment's button (one of its
+// footer's, not something in its body) does its action.
+export function act(w, e) {
+  const b = e.target.closest('button[data-act]');
+  const art = b && b.closest('article');
+  const item = art && w.items.get(art.id.slice(7)); // after "parley-"
+  if (item && item.foot.contains(b)) ACTIONS[b.dataset.act](w, item, b);
+}
+
+// cast votes up or down (b is the button) on an item; pressing the pressed
+// button again takes the vote back. aria-pressed shows the reader's vote.
+async function cast(w, item, b) {
   const c = item.c;
-  const score = h('span', { class: 'parley-score' }, String(c.score || 0));
-  if (c.mine) return h('span', { class: 'parley-votes' }, h('span', { class: 'parley-sr' }, w.t('votes')), score);
-  const up = button('parley-vote', '▲', () => cast(1), { 'aria-label': w.t('up') });
-  const down = button('parley-vote', '▼', () => cast(-1), { 'aria-label': w.t('down') });
-  const press = () => {
-    up.setAttribute('aria-pressed', c.vote === 1);
-    down.setAttribute('aria-pressed', c.vote === -1);
-  };
-  async function cast(value) {
-    try {
-      const r = await w.api.vote(c.id, c.vote === value ? 0 : value);
-      c.score = r.score;
-      c.vote = r.vote;
-      score.textContent = r.score;
-      press();
-      note(w, item);
-    } catch (err) {
-      note(w, item, err);
-    }
+  const votes = item.foot.firstChild;
+  const value = b === votes.firstChild ? 1 : -1;
+  try {
+    const r = await w.api.vote(c.id, c.vote === value ? 0 : value);
+    c.score = r.score;
+    c.vote = r.vote;
+    votes.children[1].textContent = r.score;
+    votes.firstChild.setAttribute('aria-pressed', c.vote === 1);
+    votes.lastChild.setAttribute('aria-pressed', c.vote === -1);
+    note(w, item);
+  } catch (err) {
+    note(w, item, err);
   }
-  press();
-  return h('span', { class: 'parley-votes', role: 'group', 'aria-label': w.t('votes') }, up, score, down);
 }
 
 // ask swaps the footer's controls for a question with a confirm and a cancel
@@ -156,7 +213,7 @@ function ask(w, item, opener, question, yes, request, done) {
 }
 
 // note shows (or, without err, clears) an error under one comment.
-function note(w, item, err) {
+export function note(w, item, err) {
   if (!item.err) item.err = item.art.appendChild(h('p', { class: 'parley-error', role: 'alert' }));
   item.err.textContent = err ? errorText(w.t, err) : '';
 }

@@ -4,7 +4,7 @@
 // shared state from the instance object w.
 import css from './widget.css';
 import { client } from './api.js';
-import { article, refresh } from './comment.js';
+import { act, article, refresh } from './comment.js';
 import { button, h } from './dom.js';
 import { loadLocale, pickLang } from './env.js';
 import { commentForm } from './form.js';
@@ -75,18 +75,23 @@ export function createWidget(host, o) {
     w.api = client(o.server, o.site);
     // Ask for the comments and the strings at once.
     const first = w.api.list(w.page.key, w.sort);
-    first.catch(() => {}); // handled by fill
+    const settled = first.catch(() => {}); // failures are handled by fill
     let [lang, tag] = pickLang(o.lang);
-    let table = en;
-    if (lang !== 'en') {
-      table = await loadLocale(o.server, lang).catch(() => {
-        tag = 'en';
-        return en;
-      });
-    }
+    const strings = lang === 'en' ? en : loadLocale(o.server, lang).catch(() => {
+      tag = 'en';
+      return en;
+    });
+    // The first date formatter of a page is slow to make (tens of ms while
+    // the browser loads its locale data): make it while the rest loads.
+    const asked = tag;
+    const clk = clock(tag);
+    const table = await strings;
+    // Comments that come soon are drawn with the section in one go, with no
+    // frame of "Loading…" in between.
+    await Promise.race([settled, new Promise(r => setTimeout(r, 100))]);
     if (my !== gen) return;
     w.t = translator(tag, table);
-    w.clock = clock(tag);
+    w.clock = tag === asked ? clk : clock(tag);
     draw(tag);
     await fill(first, my, true);
   }
@@ -97,11 +102,13 @@ export function createWidget(host, o) {
     const theme = ['light', 'dark'].includes(o.theme) ? o.theme : 'auto';
     root.replaceChildren();
     adopt(root);
+    w.parts = null; // comment.js's prototypes, in the language of t
     heading = h('h2', { id: 'parley-heading', class: 'parley-heading', tabindex: -1 }, t('heading'));
     live = h('div', { class: 'parley-sr', 'aria-live': 'polite' });
     slot = h('div');
     status = h('p', { class: 'parley-note' });
-    w.list = h('ol', { class: 'parley-thread' });
+    // One listener serves the buttons of every comment (comment.js act).
+    w.list = h('ol', { class: 'parley-thread', onclick: e => act(w, e) });
     alert = h('p', { class: 'parley-error', role: 'alert' });
     more = button('parley-more', t('more'), () => loadMore(true));
     more.hidden = true;
@@ -141,11 +148,7 @@ export function createWidget(host, o) {
     }
     show(d);
     if (first) performance.mark('parley:rendered');
-    // A permalink to a comment on a later page: fetch on until it shows.
-    for (let i = 0; i < 20 && cursor && wanted() && !w.items.has(wanted()); i++) {
-      if (!(await loadMore())) break;
-    }
-    jump();
+    await jump();
   }
 
   // show adds a page of threads from an API answer and returns the item of
@@ -153,7 +156,10 @@ export function createWidget(host, o) {
   function show(d) {
     total = d.total || 0;
     const fresh = (d.comments || []).filter(c => !w.items.has(c.id));
-    placeTree(w, buildTree(fresh), w.list, 0, null);
+    // Built off-screen and attached at once: one insertion into the page.
+    const frag = document.createDocumentFragment();
+    placeTree(w, buildTree(fresh), frag, 0, null);
+    w.list.append(frag);
     cursor = d.next_cursor;
     more.hidden = !cursor;
     count();
@@ -277,8 +283,14 @@ export function createWidget(host, o) {
 
   // jump scrolls to and highlights the comment of a #parley-<id> permalink.
   // Its element lives in the shadow root, where the browser does not look.
-  function jump() {
-    const item = w.items && w.items.get(wanted());
+  // A comment on a later page of the thread is fetched first: 20 pages at
+  // most.
+  async function jump() {
+    const id = wanted();
+    for (let i = 0; i < 20 && id && cursor && w.items && !w.items.has(id); i++) {
+      if (!(await loadMore())) return;
+    }
+    const item = w.items && w.items.get(id);
     if (!item) return;
     const old = root.querySelector('.parley-target');
     if (old) old.classList.remove('parley-target');

@@ -1,0 +1,97 @@
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestFlag reports another reader's comment from the keyboard: the Report
+// control opens a labelled group under the comment, Escape closes it, a
+// reason button sends the report (202, a reader token kept, the flag stored
+// for the moderators); after a reload the same reader is told that the
+// comment was already reported (409). One's own comment has no Report
+// control.
+func TestFlag(t *testing.T) {
+	t.Parallel()
+	e := newSite(t)
+	a := e.post(draft{Name: "Ada", Body: "Buy cheap watches."})
+	url := e.embedPage("/flag", `data-page-id="`+testPage+`"`, "")
+	e.openWidget(url)
+
+	report := `pt.btn(` + js(a.ID) + `, 'Report')`
+	group := `pt.art(` + js(a.ID) + `).querySelector('.parley-flag[role=group]')`
+	if got := eval[string](e, report+`.getAttribute('aria-expanded')`); got != "false" {
+		t.Fatalf("Report button: aria-expanded %q, want false", got)
+	}
+
+	// Open, then Escape: closed again, focus back on Report.
+	e.run(report + `.focus()`)
+	e.keys("\r")
+	e.waitFor("the report group, focus on its note", group+` && pt.active() === `+group+`.querySelector('textarea')`)
+	type opened struct {
+		Title, NoteLabel, Expanded string
+		Reasons                    []string
+	}
+	o := eval[opened](e, `(() => { const g = `+group+`, ta = g.querySelector('textarea');
+		return {Title: pt.root().getElementById(g.getAttribute('aria-labelledby')).textContent,
+			NoteLabel: pt.text(g.querySelector('label[for="' + ta.id + '"]')), Expanded: `+report+`.getAttribute('aria-expanded'),
+			Reasons: [...g.querySelectorAll('button')].map(b => b.textContent)}; })()`)
+	if o.Title != "Why report this comment?" || o.NoteLabel != "Note (optional)" || o.Expanded != "true" {
+		t.Errorf("report group: title %q, note label %q, aria-expanded %q", o.Title, o.NoteLabel, o.Expanded)
+	}
+	if want := "Spam|Abuse|Off-topic|Other|Cancel"; strings.Join(o.Reasons, "|") != want {
+		t.Errorf("report group buttons %q, want %q", strings.Join(o.Reasons, "|"), want)
+	}
+	e.keys("\x1b") // Escape
+	e.waitFor("the group closed, focus on Report", `!`+group+` && pt.active() === `+report+` && `+report+`.getAttribute('aria-expanded') === 'false'`)
+
+	// Open again, type a note, Tab to Spam and press Enter.
+	e.net.reset()
+	e.keys(" ")
+	e.waitFor("the report group", group+` && pt.active() === `+group+`.querySelector('textarea')`)
+	e.keys("Looks like an ad.")
+	e.keys("\t")
+	e.waitFor("focus on Spam", `pt.text(pt.active()) === 'Spam'`)
+	e.keys("\r")
+	thanks := `pt.art(` + js(a.ID) + `).querySelector('.parley-foot .parley-meta')`
+	e.waitFor("the thank-you, focused", `!`+group+` && pt.text(`+thanks+`) === 'Thanks, a moderator will take a look.' && pt.active() === `+thanks)
+	if eval[bool](e, `!!`+report) {
+		t.Error("the Report button is still there after reporting")
+	}
+	if reqs := e.finished(http.MethodPost, "/comments/"+a.ID+"/flag"); len(reqs) != 1 || reqs[0].Status != http.StatusAccepted {
+		t.Errorf("flag requests %+v, want one answered 202", reqs)
+	}
+	if eval[string](e, `localStorage.getItem('parley.token') || ''`) == "" {
+		t.Error("the reader token the flag issued was not kept")
+	}
+	flagged, err := e.store.FlaggedComments(context.Background(), e.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flagged) != 1 || flagged[0].Comment.ID != a.ID || len(flagged[0].Flags) != 1 ||
+		flagged[0].Flags[0].Reason != "spam" || flagged[0].Flags[0].Note != "Looks like an ad." {
+		t.Fatalf("stored flags %+v, want one spam flag on %s with the note", flagged, a.ID)
+	}
+
+	// The same reader, after a reload: already reported.
+	e.openWidget(url)
+	e.net.reset()
+	e.run(report + `.click()`)
+	e.waitFor("the report group", group)
+	e.run(`pt.btn(` + group + `, 'Abuse').click()`)
+	e.waitFor("the already-reported note", `pt.text(`+thanks+`) === 'You already reported this comment.' && pt.active() === `+thanks)
+	if reqs := e.finished(http.MethodPost, "/flag"); len(reqs) != 1 || reqs[0].Status != http.StatusConflict {
+		t.Errorf("second flag requests %+v, want one answered 409", reqs)
+	}
+	if flagged, _ := e.store.FlaggedComments(context.Background(), e.site); len(flagged) != 1 || len(flagged[0].Flags) != 1 {
+		t.Errorf("stored flags after the second report %+v, want still one", flagged)
+	}
+
+	// One's own comment cannot be reported.
+	own := postViaForm(e, "Bob", "My own words.")
+	if eval[bool](e, `!!pt.btn(`+js(own)+`, 'Report')`) {
+		t.Error("one's own comment has a Report button")
+	}
+}
