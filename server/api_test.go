@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -275,6 +276,10 @@ func TestUnknownRouteAndHealth(t *testing.T) {
 
 func TestWidgetAssets(t *testing.T) {
 	e := newEnv(t)
+	br := e.do(req{method: "GET", path: "/embed.js", header: map[string]string{"Accept-Encoding": "gzip, deflate, br"}})
+	if a, _ := e.srv.assets.Lookup("/embed.js"); br.header.Get("Content-Encoding") != "br" || !bytes.Equal(br.body, a.Brotli) {
+		t.Errorf("embed.js for a browser: encoding %q, %d bytes", br.header.Get("Content-Encoding"), len(br.body))
+	}
 	r := e.do(req{method: "GET", path: "/embed.js", header: map[string]string{"Accept-Encoding": "gzip"}})
 	if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" || r.header.Get("Cross-Origin-Resource-Policy") != "cross-origin" || r.header.Get("Timing-Allow-Origin") != "*" ||
 		r.header.Get("X-Frame-Options") != "" || !strings.Contains(r.header.Get("Cache-Control"), "max-age=300") {

@@ -32,7 +32,11 @@ func (s *Server) asset(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
-	if strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") {
+	switch accepts := c.Get(fiber.HeaderAcceptEncoding); {
+	case strings.Contains(accepts, "br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(a.Brotli)
+	case strings.Contains(accepts, "gzip"):
 		c.Set(fiber.HeaderContentEncoding, "gzip")
 		return c.Send(a.Gzip)
 	}

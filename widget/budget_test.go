@@ -11,11 +11,15 @@ const budget = 10 * 1024
 func TestFirstRenderBudget(t *testing.T) {
 	a := mustBuild(t)
 	first := []string{"/embed.js"}
-	total := 0
+	total, br := 0, 0
 	for _, p := range first {
 		total += len(mustLookup(t, a, p).Gzip)
+		br += len(mustLookup(t, a, p).Brotli)
 	}
-	t.Logf("first render (English) downloads %d bytes gzipped (budget %d)", total, budget)
+	t.Logf("first render (English) downloads %d bytes gzipped (budget %d), %d with brotli", total, budget, br)
+	if br == 0 || br >= total {
+		t.Errorf("brotli form is %d bytes, not smaller than gzip's %d", br, total)
+	}
 	if total > budget {
 		t.Errorf("first render downloads %d bytes gzipped, over the budget of %d", total, budget)
 	}
