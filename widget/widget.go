@@ -181,7 +181,9 @@ func compressed(sum [32]byte, body []byte) packed {
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // the level is valid
 	zw.Write(body)                                          // a bytes.Buffer does not fail
 	zw.Close()
-	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	// A 64 KiB window covers every bundle and keeps the encoder's memory
+	// (megabytes at the default window) out of the server's footprint.
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: 16})
 	bw.Write(body)
 	bw.Close()
 	z := packed{gzip: gz.Bytes(), brotli: br.Bytes()}
