@@ -46,6 +46,17 @@
 //	Parley.destroy(w)                 // or Parley.destroy(target)
 //	ParleyCount.update()              // count.js: fill the counts again
 //
+// # Reading and posting
+//
+// Each comment shows its author (linked to their website when it is
+// http(s)), affiliation, badge, a "Pinned" label when a moderator pinned it,
+// a relative time with the full date on hover, the body, its score with
+// vote buttons, and Reply and Report; the reader's own comments add Edit and
+// Delete while the edit window lasts. One delegated listener on the list
+// handles every comment's buttons (they carry data-act), and comments are
+// cloned from prepared templates, so a long thread renders in one pass. The
+// widget sets the performance marks parley:start and parley:rendered.
+//
 // # Reader identity
 //
 // The reader token issued by the API is kept in the host page's
