@@ -259,11 +259,12 @@ func (e *env) run(js string) {
 	eval[chromedp.Void](e, js)
 }
 
-// waitFor polls a JavaScript predicate until it is truthy (10 s at most).
+// waitFor polls a JavaScript predicate until it is truthy (20 s at most:
+// generous, for a loaded CI machine running other packages alongside).
 func (e *env) waitFor(what, predicate string) {
 	e.t.Helper()
 	_, err := retryGone(e, chromedp.Poll[bool]("!!("+predicate+")",
-		chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
 	if err != nil {
 		// Say what the page shows, and what it threw: the cleanup's report
 		// of uncaught exceptions is skipped once a test has failed.
