@@ -11,14 +11,18 @@
 //	/count.js                       the comment-count script; stable URL
 //	/widget/count.<hash>.js         the same under an immutable URL
 //	/widget/i18n/<lang>.<hash>.js   one string table per language but English
+//	/widget/flag.<hash>.js          the Report dialog, loaded on first use
 //
 // The styles are minified and compiled into embed.js as a string, which the
 // widget adopts into its shadow root (a constructed style sheet, so a host
 // page's CSP for inline styles does not get in the way). English is compiled
 // in too, so a first render in English downloads embed.js alone; any other
 // language adds its locale bundle, loaded on demand as a plain <script>
-// that registers its table on window.__parleyI18n (no eval, no fetch). The
-// server should serve every asset with Cross-Origin-Resource-Policy:
+// that registers its table on window.__parleyI18n (no eval, no fetch).
+// Likewise the Report dialog (src/flag.js, with its English strings) is
+// left out of embed.js: the first time a reader presses Report, the widget
+// adds its bundle as a <script>, which registers it on window.__parleyFlag,
+// and then opens it. The server should serve every asset with Cross-Origin-Resource-Policy:
 // cross-origin and without X-Frame-Options.
 //
 // # Embedding

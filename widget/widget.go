@@ -69,12 +69,20 @@ var entries = []entry{
 	{source: "count.js", stable: "/count.js", hashed: "/widget/count"},
 }
 
+// The Report dialog's bundle: only under a content-hashed URL, since only
+// embed.js asks for it.
+const (
+	flagSource = "flag.js"
+	flagHashed = "/widget/flag"
+)
+
 // Build bundles and minifies the embedded sources with esbuild's Go API.
 //
 // Locale tables are bundled first, each to its own content-hashed file; the
 // map from language to path is then compiled into embed.js and count.js
 // (esbuild define PARLEY_LOCALES) so they load a language only when a page
-// needs it. Any esbuild error or warning fails the build with esbuild's
+// needs it. So is the Report dialog (flag.js): its path is compiled into
+// embed.js (define PARLEY_FLAG), which loads it on the first Report. Any esbuild error or warning fails the build with esbuild's
 // messages.
 func Build() (*Assets, error) {
 	src, err := fs.Sub(sources, "src")
@@ -105,7 +113,17 @@ func build(src fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	define := map[string]string{"PARLEY_LOCALES": string(localeMap)}
+	// The Report dialog is left out of embed.js: the widget loads it the
+	// first time a reader presses Report (esbuild define PARLEY_FLAG).
+	code, err := bundle(src, flagSource, nil)
+	if err != nil {
+		return nil, err
+	}
+	flagPath, err := json.Marshal(strings.TrimPrefix(a.addHashed(flagHashed, code), "/"))
+	if err != nil {
+		return nil, err
+	}
+	define := map[string]string{"PARLEY_LOCALES": string(localeMap), "PARLEY_FLAG": string(flagPath)}
 
 	for _, e := range entries {
 		code, err := bundle(src, e.source, define)

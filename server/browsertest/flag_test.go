@@ -12,13 +12,18 @@ import (
 // reason button sends the report (202, a reader token kept, the flag stored
 // for the moderators); after a reload the same reader is told that the
 // comment was already reported (409). One's own comment has no Report
-// control.
+// control. The dialog's code is a bundle of its own, fetched once, on the
+// first Report; in another language it speaks that language.
 func TestFlag(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
 	a := e.post(draft{Name: "Ada", Body: "Buy cheap watches."})
 	url := e.embedPage("/flag", `data-page-id="`+testPage+`"`, "")
 	e.openWidget(url)
+	const flagBundle = "/widget/flag."
+	if reqs := e.net.requests("", flagBundle); len(reqs) != 0 {
+		t.Errorf("the Report dialog's bundle was fetched before Report was pressed: %+v", reqs)
+	}
 
 	report := `pt.btn(` + js(a.ID) + `, 'Report')`
 	group := `pt.art(` + js(a.ID) + `).querySelector('.parley-flag[role=group]')`
@@ -30,6 +35,9 @@ func TestFlag(t *testing.T) {
 	e.run(report + `.focus()`)
 	e.keys("\r")
 	e.waitFor("the report group, focus on its note", group+` && pt.active() === `+group+`.querySelector('textarea')`)
+	if reqs := e.finished(http.MethodGet, flagBundle); len(reqs) != 1 || reqs[0].Status != http.StatusOK {
+		t.Errorf("requests for the Report dialog's bundle %+v, want one answered 200", reqs)
+	}
 	type opened struct {
 		Title, NoteLabel, Expanded string
 		Reasons                    []string
@@ -54,6 +62,9 @@ func TestFlag(t *testing.T) {
 	e.keys("Looks like an ad.")
 	e.keys("\t")
 	e.waitFor("focus on Spam", `pt.text(pt.active()) === 'Spam'`)
+	if reqs := e.net.requests("", flagBundle); len(reqs) != 0 {
+		t.Errorf("the Report dialog's bundle was fetched again: %+v", reqs)
+	}
 	e.keys("\r")
 	thanks := `pt.art(` + js(a.ID) + `).querySelector('.parley-foot .parley-meta')`
 	e.waitFor("the thank-you, focused", `!`+group+` && pt.text(`+thanks+`) === 'Thanks, a moderator will take a look.' && pt.active() === `+thanks)
@@ -93,5 +104,18 @@ func TestFlag(t *testing.T) {
 	own := postViaForm(e, "Bob", "My own words.")
 	if eval[bool](e, `!!pt.btn(`+js(own)+`, 'Report')`) {
 		t.Error("one's own comment has a Report button")
+	}
+
+	// In German: the dialog's strings come from the German table.
+	e.openWidget(e.embedPage("/flag-de", `data-page-id="`+testPage+`" data-lang="de"`, ""))
+	melden := `pt.btn(` + js(a.ID) + `, 'Melden')`
+	e.waitFor("the German Report button", melden)
+	e.run(melden + `.click()`)
+	e.waitFor("the German report group", group)
+	de := eval[opened](e, `(() => { const g = `+group+`;
+		return {Title: pt.root().getElementById(g.getAttribute('aria-labelledby')).textContent,
+			Reasons: [...g.querySelectorAll('button')].map(b => b.textContent)}; })()`)
+	if de.Title != "Warum melden Sie diesen Kommentar?" || strings.Join(de.Reasons, "|") != "Spam|Missbrauch|Themenfremd|Anderes|Abbrechen" {
+		t.Errorf("German report group: title %q, buttons %q", de.Title, strings.Join(de.Reasons, "|"))
 	}
 }

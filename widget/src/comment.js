@@ -6,8 +6,13 @@
 // and the buttons carry their action in data-act, served by one listener on
 // the thread's list (act) instead of a closure per button.
 import { button, h, uid } from './dom.js';
-import { flagMenu } from './flag.js';
+import { load } from './env.js';
 import { errorText } from './i18n.js';
+
+/* global PARLEY_FLAG */
+// FLAG is the path of the Report dialog's bundle (flag.js), relative to the
+// server's base URL; widget.go injects it (esbuild define) after hashing it.
+const FLAG = PARLEY_FLAG;
 
 const BADGES = ['owner', 'moderator'];
 
@@ -148,7 +153,7 @@ const ACTIONS = {
   del: (w, item, b) => ask(w, item, b, w.t('confirmDel'), w.t('del'),
     () => w.api.remove(item.c.id),
     () => w.removed(item)),
-  flag: flagMenu,
+  flag,
 };
 
 // act serves a click anywhere in the thread: a comment's button (one of its
@@ -158,6 +163,15 @@ export function act(w, e) {
   const art = b && b.closest('article');
   const item = art && w.items.get(art.id.slice(7)); // after "parley-"
   if (item && item.foot.contains(b)) ACTIONS[b.dataset.act](w, item, b);
+}
+
+// flag opens the Report dialog of flag.js, loading its bundle the first
+// time; if that fails, the error shows under the comment.
+function flag(w, item, b) {
+  load(w.o.server, FLAG, () => self.__parleyFlag).then(menu => {
+    if (item.err) item.err.textContent = '';
+    menu(w, item, b);
+  }, err => note(w, item, err));
 }
 
 // cast votes up or down (b is the button) on an item; pressing the pressed

@@ -1,6 +1,7 @@
 // What both entry points (embed.js and count.js) need from their
 // surroundings: the <script> that loaded them, the server's base URL, the
-// reader's language, and the on-demand loading of a locale bundle.
+// reader's language, and the on-demand loading of the locale bundles and
+// the Report dialog's bundle.
 import { registry } from './register.js';
 
 /* global PARLEY_LOCALES */
@@ -47,17 +48,29 @@ export function pickLang(wanted) {
 
 const loading = {};
 
-// loadLocale resolves to the string table of lang, adding its locale bundle
-// as a <script> the first time (no eval, no fetch: a plain script from the
-// server the page already trusts). It rejects if the bundle cannot be had.
-export function loadLocale(base, lang) {
-  return loading[lang] || (loading[lang] = new Promise((resolve, reject) => {
-    const done = () => registry()[lang] ? resolve(registry()[lang]) : reject(new Error('parley: no strings for ' + lang));
-    if (registry()[lang]) return done();
+// load resolves to what the bundle at path (relative to the server's base
+// URL) registers on its global, read by got: it adds the bundle as a
+// <script> the first time (no eval, no fetch: a plain script from the server
+// the page already trusts). It rejects with {code: "network"} if the bundle
+// cannot be had, and tries again on the next call.
+export function load(base, path, got) {
+  return loading[path] || (loading[path] = new Promise((resolve, reject) => {
+    const done = () => {
+      const v = got();
+      if (v) return resolve(v);
+      delete loading[path];
+      reject({ code: 'network' });
+    };
+    if (got()) return done();
     const s = document.createElement('script');
-    s.src = base + LOCALES[lang];
+    s.src = base + path;
     s.async = true;
     s.onload = s.onerror = done;
     document.head.append(s);
   }));
+}
+
+// loadLocale resolves to the string table of lang from its locale bundle.
+export function loadLocale(base, lang) {
+  return load(base, LOCALES[lang], () => registry()[lang]);
 }

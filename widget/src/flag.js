@@ -4,18 +4,26 @@
 // which sends the report, and Cancel. Escape or Cancel closes it and gives
 // focus back to the Report button; once sent, a thank-you takes the
 // button's place and focus.
-import { button, h, uid } from './dom.js';
+//
+// It is a bundle of its own (widget.go), left out of embed.js: comment.js
+// adds it as a <script> the first time a reader presses Report, and it
+// registers flagMenu on window.__parleyFlag. It shares no state with
+// embed.js, so its element ids come from the comment's id rather than from
+// dom.js's uid, whose counter would start again in this bundle. Its English
+// strings come with it (locales/en.js flag); w.t has every other language's.
+import { button, h } from './dom.js';
 import { errorText } from './i18n.js';
+import { flag as en } from './locales/en.js';
 
 // The API's reasons; the key of a label is the reason in camelCase.
 const REASONS = ['spam', 'abuse', 'off-topic', 'other'];
 
 // flagMenu opens the report group of item; opener is its Report button.
 export function flagMenu(w, item, opener) {
-  const t = w.t;
+  const t = key => (w.t.has(key) ? w.t(key) : en[key]);
   if (item.flag) return item.flag.children[2].focus(); // the note
-  const title = uid();
-  const noteId = uid();
+  const title = `parley-${item.c.id}-flag`;
+  const noteId = title + '-note';
   const err = h('p', { class: 'parley-error', role: 'alert' });
   const note = h('textarea', { id: noteId, rows: 2, maxlength: 500 });
   let busy;
@@ -58,8 +66,10 @@ export function flagMenu(w, item, opener) {
       done('reported');
     } catch (x) {
       if (x.code === 'already_flagged') done('alreadyReported');
-      else err.textContent = errorText(t, x, { note: 500 });
+      else err.textContent = errorText(w.t, x, { note: 500 });
     }
     busy = false;
   }
 }
+
+self.__parleyFlag = flagMenu;

@@ -11,6 +11,20 @@
 // comments is exported on its own for count.js, which needs nothing else.
 export const comments = { one: '{n} comment', other: '{n} comments' };
 
+// flag holds the strings of the Report dialog, exported on their own for
+// its bundle (flag.js), which embed.js loads only when a reader reports a
+// comment; other locales keep them in their one table.
+export const flag = {
+  reportTitle: 'Why report this comment?',
+  spam: 'Spam',
+  abuse: 'Abuse',
+  offTopic: 'Off-topic',
+  other: 'Other',
+  reportNote: 'Note',
+  reported: 'Thanks, a moderator will take a look.',
+  alreadyReported: 'You already reported this comment.',
+};
+
 export default {
   comments,
   heading: 'Comments',
@@ -64,14 +78,6 @@ export default {
   locked: 'Comments are closed.',
   pinned: 'Pinned',
   report: 'Report',
-  reportTitle: 'Why report this comment?',
-  spam: 'Spam',
-  abuse: 'Abuse',
-  offTopic: 'Off-topic',
-  other: 'Other',
-  reportNote: 'Note',
-  reported: 'Thanks, a moderator will take a look.',
-  alreadyReported: 'You already reported this comment.',
   e_network: 'The comment server could not be reached. Your text is kept; please try again.',
   e_required: 'Please fill in this field.',
   e_internal: 'Something went wrong. Please try again.',
