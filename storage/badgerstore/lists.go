@@ -17,20 +17,12 @@ func (s *Store) PageComments(ctx context.Context, siteID, pageKey string) ([]sto
 		return nil, err
 	}
 	out := []storage.Comment{}
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{
-			PrefetchValues: true,
-			PrefetchSize:   100,
-			Prefix:         prefixComments(siteID, pageKey),
-		})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var c storage.Comment
-			if err := it.Item().Value(func(b []byte) error { return decodeComment(b, &c) }); err != nil {
-				return err
-			}
-			out = append(out, c)
+	err := s.scan(ctx, prefixComments(siteID, pageKey), func(_, v []byte) error {
+		var c storage.Comment
+		if err := decodeComment(v, &c); err != nil {
+			return err
 		}
+		out = append(out, c)
 		return nil
 	})
 	if err != nil {

@@ -93,19 +93,3 @@ func (s *Store) deletePrefix(ctx context.Context, prefix []byte) error {
 		}
 	}
 }
-
-// scan calls fn with each key and value under prefix, in key order, in one
-// snapshot. The slices are valid only during the call.
-func (s *Store) scan(ctx context.Context, prefix []byte, fn func(k, v []byte) error) error {
-	return s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			item := it.Item()
-			if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

@@ -2,7 +2,6 @@ package badgerstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -76,21 +75,5 @@ func (s *Store) UpdateSite(ctx context.Context, site storage.Site) error {
 
 // Sites lists all sites ordered by id (their key order).
 func (s *Store) Sites(ctx context.Context) ([]storage.Site, error) {
-	sites := []storage.Site{}
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefixSites})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var site storage.Site
-			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &site) }); err != nil {
-				return err
-			}
-			sites = append(sites, site)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return sites, nil
+	return scanJSON[storage.Site](ctx, s, prefixSites)
 }

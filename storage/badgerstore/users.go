@@ -76,20 +76,7 @@ func (s *Store) UpdateUser(ctx context.Context, name string, fn func(*storage.Us
 
 // Users lists every user ordered by name.
 func (s *Store) Users(ctx context.Context) ([]storage.User, error) {
-	users := []storage.User{}
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: prefixUsers})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var u storage.User
-			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &u) }); err != nil {
-				return err
-			}
-			users = append(users, u)
-		}
-		return nil
-	})
-	return users, err
+	return scanJSON[storage.User](ctx, s, prefixUsers)
 }
 
 // CreateSession stores a session. Badger expires the record by itself (a

@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,3 +89,37 @@ func (b badgerLogger) Warningf(f string, args ...any) {
 
 func (badgerLogger) Infof(string, ...any)  {}
 func (badgerLogger) Debugf(string, ...any) {}
+
+// scan calls fn with each key and value under prefix, in key order, in one
+// snapshot. The slices are valid only during the call.
+func (s *Store) scan(ctx context.Context, prefix []byte, fn func(k, v []byte) error) error {
+	return s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scanJSON decodes every value under prefix as a T, in key order, in one
+// snapshot.
+func scanJSON[T any](ctx context.Context, s *Store, prefix []byte) ([]T, error) {
+	out := []T{}
+	err := s.scan(ctx, prefix, func(_, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return err
+		}
+		out = append(out, x)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

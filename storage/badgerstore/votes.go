@@ -85,16 +85,12 @@ func (s *Store) Votes(ctx context.Context, siteID, pageKey, voterHash string) (m
 	}
 	votes := map[string]int{}
 	prefix := prefixVoterPage(siteID, voterHash, pageKey)
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var v int
-			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
-				return err
-			}
-			votes[string(it.Item().Key()[len(prefix):])] = v
+	err := s.scan(ctx, prefix, func(k, v []byte) error {
+		var value int
+		if err := json.Unmarshal(v, &value); err != nil {
+			return err
 		}
+		votes[string(k[len(prefix):])] = value
 		return nil
 	})
 	if err != nil {
