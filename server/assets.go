@@ -1,10 +1,6 @@
 package server
 
-import (
-	"strings"
-
-	"github.com/gofiber/fiber/v2"
-)
+import "github.com/gofiber/fiber/v2"
 
 // asset serves the widget's bundled files. Content-hashed paths are cached
 // for a year; the stable /embed.js and /count.js that site owners paste are
@@ -21,24 +17,11 @@ func (s *Server) asset(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 	// Let blogs' own performance tools see the widget's sizes and timings.
 	c.Set("Timing-Allow-Origin", "*")
-	c.Set(fiber.HeaderETag, a.ETag)
-	c.Vary(fiber.HeaderAcceptEncoding)
 	if a.Immutable {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	} else {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=300, must-revalidate")
 	}
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, a.ETag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	switch accepts := c.Get(fiber.HeaderAcceptEncoding); {
-	case strings.Contains(accepts, "br"):
-		c.Set(fiber.HeaderContentEncoding, "br")
-		return c.Send(a.Brotli)
-	case strings.Contains(accepts, "gzip"):
-		c.Set(fiber.HeaderContentEncoding, "gzip")
-		return c.Send(a.Gzip)
-	}
-	return c.Send(a.Body)
+	return sendNegotiated(c, a.ETag, a.ContentType, a.Body,
+		func() []byte { return a.Gzip }, func() []byte { return a.Brotli })
 }

@@ -131,22 +131,9 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 // client already holds it, compressed as the client accepts. Caches must
 // revalidate: a thread changes with every post.
 func sendEncoded(c *fiber.Ctx, enc *encoded) error {
-	c.Set(fiber.HeaderETag, enc.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Vary(fiber.HeaderAuthorization, fiber.HeaderAcceptEncoding)
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, enc.etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	switch accepts := c.Get(fiber.HeaderAcceptEncoding); {
-	case strings.Contains(accepts, "br"):
-		c.Set(fiber.HeaderContentEncoding, "br")
-		return c.Send(enc.brotlied())
-	case strings.Contains(accepts, "gzip"):
-		c.Set(fiber.HeaderContentEncoding, "gzip")
-		return c.Send(enc.gzipped())
-	}
-	return c.Send(enc.body)
+	c.Vary(fiber.HeaderAuthorization)
+	return sendNegotiated(c, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, enc.body, enc.gzipped, enc.brotlied)
 }
 
 // Cursors are opaque to clients: the offset of the next top-level thread.
