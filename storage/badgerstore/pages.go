@@ -52,8 +52,8 @@ func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
 }
 
 // Counts returns the approved-comment count of each given page key that
-// exists; missing pages are absent from the map. One point read per key, all
-// in one snapshot.
+// exists; missing pages are absent from the map. Each page is read through
+// Page, so pages a thread read has decoded are not decoded again.
 func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[string]int, error) {
 	if err := checkParts(siteID); err != nil {
 		return nil, err
@@ -62,22 +62,15 @@ func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[s
 		return nil, err
 	}
 	counts := make(map[string]int, len(keys))
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		for _, k := range keys {
-			var p storage.Page
-			err := getJSON(txn, keyPage(siteID, k), &p)
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			counts[k] = p.Count
+	for _, k := range keys {
+		p, err := s.Page(ctx, siteID, k)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		counts[k] = p.Count
 	}
 	return counts, nil
 }
