@@ -72,4 +72,12 @@
 // ones in order, each in one transaction with its version bump, and refuses
 // a database whose version is newer than this binary knows
 // (ErrSchemaTooNew).
+//
+// # Read caches
+//
+// Decoded sites and pages are kept in memory (readcache.go), since every
+// public request reads both. This process is the only writer (Badger locks
+// the directory): site writes drop their entry after committing, and a
+// page's entry is dropped whenever its page lock (held by every writer of
+// the page's records) is released.
 package badgerstore
