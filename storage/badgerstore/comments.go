@@ -23,14 +23,13 @@ func (s *Store) CreateComment(ctx context.Context, c storage.Comment, page stora
 	if err := checkNewComment(c, page); err != nil {
 		return err
 	}
-	defer s.lockPage(c.SiteID, c.PageKey)()
-	return s.update(ctx, func(txn *badger.Txn) error {
+	return s.updatePage(ctx, c.SiteID, c.PageKey, func(txn *badger.Txn) error {
 		if _, err := txn.Get(keySite(c.SiteID)); err != nil {
 			return notFound(err, "site %q", c.SiteID)
 		}
-		// Ids are unique per site. Reading the locator also makes two
-		// concurrent creates of one id conflict in Badger, so the retry
-		// sees the winner's record and reports ErrConflict.
+		// Ids are unique per site. Page writes run one after the other,
+		// so of two creates of one id the second sees the first's
+		// locator.
 		taken, err := exists(txn, keyLocator(c.SiteID, c.ID))
 		if err != nil {
 			return err
@@ -128,8 +127,8 @@ func readComment(txn *badger.Txn, siteID, id string) (storage.Comment, error) {
 }
 
 // locate returns the page key of a comment, which never changes once the
-// comment exists. Writers need it before their transaction to take the
-// page's lock.
+// comment exists. Writers need it to name the comment's record and the page
+// they write.
 func (s *Store) locate(ctx context.Context, siteID, id string) (string, error) {
 	var page string
 	err := s.view(ctx, func(txn *badger.Txn) error {

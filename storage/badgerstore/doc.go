@@ -56,15 +56,18 @@
 // # Transactions and concurrency
 //
 // Each Store method is one Badger transaction, so a record and its indexes
-// always change together. Writes that touch a page (new comments, status
-// changes, votes, page edits) are queued on a per-page lock, because they
-// all rewrite the page's count or a comment's score and would otherwise
-// abort each other under Badger's optimistic concurrency. Writes to other
-// pages proceed in parallel. What still conflicts (two creates of one id,
-// two first calls of Secret) is retried a bounded number of times.
+// always change together. Writes are synchronous (Badger SyncWrites): a nil
+// error means the data is on disk.
 //
-// Writes are synchronous (Badger SyncWrites): a nil error means the data is
-// on disk.
+// Writes that touch a page (new comments, status changes, votes, page
+// edits) all rewrite the page's count or a comment's score, and they are
+// what a busy site does most. They run on one goroutine (groupcommit.go):
+// the writes that arrive while one transaction is being synced share the
+// next transaction, so concurrent posts share one fsync instead of paying
+// one each, and, running one after the other, they never abort each other
+// under Badger's optimistic concurrency. Other writes (sites, users,
+// sessions, bans, flags) are rare and use their own transactions; what
+// conflicts there is retried a bounded number of times.
 //
 // # Schema versions
 //
@@ -77,7 +80,7 @@
 //
 // Decoded sites and pages are kept in memory (readcache.go), since every
 // public request reads both. This process is the only writer (Badger locks
-// the directory): site writes drop their entry after committing, and a
-// page's entry is dropped whenever its page lock (held by every writer of
-// the page's records) is released.
+// the directory): site writes drop their entry after committing, and the
+// page committer drops the entry of every page a transaction wrote after
+// committing it.
 package badgerstore

@@ -38,9 +38,8 @@ func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
 		return err
 	}
 	// The page record also holds the count that comment writers keep, so
-	// take the page's lock like they do rather than race them.
-	defer s.lockPage(p.SiteID, p.Key)()
-	return s.update(ctx, func(txn *badger.Txn) error {
+	// this goes through the same committer as they do rather than race them.
+	return s.updatePage(ctx, p.SiteID, p.Key, func(txn *badger.Txn) error {
 		var cur storage.Page
 		if err := getJSON(txn, keyPage(p.SiteID, p.Key), &cur); err != nil {
 			return notFound(err, "page %q of site %q", p.Key, p.SiteID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"sync"
 	"time"
@@ -38,13 +37,12 @@ type Store struct {
 	log *slog.Logger
 
 	// sites and pages cache decoded records (see readCache); a page's
-	// entry is dropped whenever its lock is released.
+	// entry is dropped after every commit that wrote to the page.
 	sites *readCache[string, storage.Site]
 	pages *readCache[pageID, storage.Page]
 
-	// pageLocks serialise writers of one page (see lockPage).
-	pageLocks [256]sync.Mutex
-	lockSeed  maphash.Seed
+	// pageWrites runs every write that touches a page (see updatePage).
+	pageWrites *groupCommitter
 
 	closeOnce sync.Once
 	closeErr  error
@@ -71,14 +69,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{
-		db:       db,
-		log:      logger,
-		lockSeed: maphash.MakeSeed(),
-		sites:    &readCache[string, storage.Site]{max: 10000, clone: cloneSite},
-		pages:    &readCache[pageID, storage.Page]{max: 50000},
-		stopGC:   make(chan struct{}),
-		gcDone:   make(chan struct{}),
+		db:     db,
+		log:    logger,
+		sites:  &readCache[string, storage.Site]{max: 10000, clone: cloneSite},
+		pages:  &readCache[pageID, storage.Page]{max: 50000},
+		stopGC: make(chan struct{}),
+		gcDone: make(chan struct{}),
 	}
+	s.pageWrites = newGroupCommitter(db, s.pages.drop)
 	interval := opts.GCInterval
 	if interval == 0 {
 		interval = DefaultGCInterval
@@ -153,6 +151,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stopGC)
 		<-s.gcDone
+		s.pageWrites.close()
 		s.closeErr = s.db.Close()
 	})
 	return s.closeErr
@@ -195,30 +194,16 @@ func (s *Store) runGC() {
 	}
 }
 
-// lockPage locks the stripe of one page and returns its unlock function,
-// which also drops the page from the read cache.
-//
-// Every write that touches a page's records (its count, its comments, their
-// votes) holds this lock. Such writes read and rewrite the same keys, so
-// under Badger's optimistic transactions all but one of any concurrent
-// group would fail with ErrConflict and retry; queueing them here instead
-// means none is wasted and none can starve. Writes to different pages take
-// different stripes (barring hash collisions), so they commit concurrently
-// and share Badger's write batches: there is no global write lock.
-func (s *Store) lockPage(site, page string) func() {
-	var h maphash.Hash
-	h.SetSeed(s.lockSeed)
-	h.WriteString(site)
-	h.WriteString(sep)
-	h.WriteString(page)
-	mu := &s.pageLocks[h.Sum64()%uint64(len(s.pageLocks))]
-	mu.Lock()
-	// Callers release the lock after their transaction ended, so this is
-	// the place to drop the page's cached record: after any commit.
-	return func() {
-		s.pages.drop(pageID{site, page})
-		mu.Unlock()
-	}
+// updatePage runs fn, a write that touches the records of one page (its
+// count, its comments, their votes), in a transaction shared with the other
+// page writes waiting at the same time, and returns once that transaction
+// is on disk; see groupCommitter. Such writes all rewrite the page record
+// or a comment's score, so running them on one goroutine also keeps them
+// from aborting each other under Badger's optimistic transactions. fn may
+// run more than once: it must derive everything from txn and set its
+// results only on its last run.
+func (s *Store) updatePage(ctx context.Context, siteID, pageKey string, fn func(txn *badger.Txn) error) error {
+	return s.pageWrites.do(ctx, pageID{siteID, pageKey}, fn)
 }
 
 // maxAttempts bounds the retries of a conflicting transaction.

@@ -34,9 +34,8 @@ func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*s
 	if err != nil {
 		return storage.Comment{}, err
 	}
-	defer s.lockPage(siteID, pageKey)()
 	var out storage.Comment
-	err = s.update(ctx, func(txn *badger.Txn) error {
+	err = s.updatePage(ctx, siteID, pageKey, func(txn *badger.Txn) error {
 		var old storage.Comment
 		if err := getComment(txn, keyComment(siteID, pageKey, id), &old); err != nil {
 			return notFound(err, "comment %q of site %q", id, siteID)
@@ -118,7 +117,7 @@ func approved(st storage.Status) int {
 
 // touchPage records a change to a page's comments: it adds delta to the
 // approved-comment count and bumps the page version that thread caches
-// check. Callers hold the page's lock.
+// check. Callers run in updatePage.
 func touchPage(txn *badger.Txn, siteID, pageKey string, delta int) error {
 	var p storage.Page
 	if err := getJSON(txn, keyPage(siteID, pageKey), &p); err != nil {

@@ -29,9 +29,8 @@ func (s *Store) SetVote(ctx context.Context, siteID, commentID, voterHash string
 	if err != nil {
 		return storage.Comment{}, err
 	}
-	defer s.lockPage(siteID, pageKey)()
 	var out storage.Comment
-	err = s.update(ctx, func(txn *badger.Txn) error {
+	err = s.updatePage(ctx, siteID, pageKey, func(txn *badger.Txn) error {
 		var c storage.Comment
 		if err := getComment(txn, keyComment(siteID, pageKey, commentID), &c); err != nil {
 			return notFound(err, "comment %q of site %q", commentID, siteID)
