@@ -16,7 +16,9 @@ import (
 // serve runs the server until ctx ends, then shuts down gracefully and
 // closes the database cleanly.
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
-	log := newLogger(cfg, stderr)
+	logs := newLogBuffer(stderr, logFlushInterval)
+	defer logs.Close() // deferred first, so it runs last: after every line
+	log := newLogger(cfg, logs)
 	store, err := badgerstore.Open(cfg.Data, badgerstore.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("open data directory %s: %w", cfg.Data, err)
