@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"sync"
 
 	"github.com/andybalholm/brotli"
@@ -201,17 +202,27 @@ func encode(v any) (*encoded, error) {
 	return &encoded{body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}, nil
 }
 
+// Compressors are pooled: a new gzip writer allocates over 1 MB of state
+// and a brotli writer more, which on a cache miss cost more than the
+// compression itself (a pooled writer compressed a 200-comment thread 2.5x
+// faster, allocating 66 KB instead of 1.27 MB).
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return zw
+	}}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 4) }}
+)
+
 // gzipped returns the body compressed with gzip, made once. BestSpeed: a
 // busy page is recompressed after every post, and on a cache miss the
 // compression was a third of the request's CPU at the default level, for
 // a body only a little smaller.
 func (enc *encoded) gzipped() []byte {
 	enc.gzipOnce.Do(func() {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(enc.body)
-		zw.Close()
-		enc.gzip = buf.Bytes()
+		zw := gzipWriters.Get().(*gzip.Writer)
+		defer gzipWriters.Put(zw)
+		enc.gzip = compress(enc.body, zw)
 	})
 	return enc.gzip
 }
@@ -221,11 +232,24 @@ func (enc *encoded) gzipped() []byte {
 // cost, for the same reason as gzipped.
 func (enc *encoded) brotlied() []byte {
 	enc.brOnce.Do(func() {
-		var buf bytes.Buffer
-		bw := brotli.NewWriterLevel(&buf, 4)
-		bw.Write(enc.body)
-		bw.Close()
-		enc.br = buf.Bytes()
+		bw := brotliWriters.Get().(*brotli.Writer)
+		defer brotliWriters.Put(bw)
+		enc.br = compress(enc.body, bw)
 	})
 	return enc.br
+}
+
+// compressor is what gzip.Writer and brotli.Writer share.
+type compressor interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// compress returns body compressed with zw, which it resets first.
+func compress(body []byte, zw compressor) []byte {
+	buf := bytes.NewBuffer(make([]byte, 0, len(body)/3))
+	zw.Reset(buf)
+	zw.Write(body) // writes to a bytes.Buffer cannot fail
+	zw.Close()
+	return buf.Bytes()
 }

@@ -56,13 +56,14 @@ func TestThreadCacheFollowsEveryWriter(t *testing.T) {
 	}
 }
 
+// TestThreadCompression reads two pages in each encoding: the second is
+// compressed by the pooled writers the first used, which must start clean.
 func TestThreadCompression(t *testing.T) {
 	e := newEnv(t)
 	for i := range 20 {
 		e.post("", comment("p", fmt.Sprintf("comment number %d with some text to compress", i)))
+		e.post("", comment("q", fmt.Sprintf("another page's comment %d", i)))
 	}
-	path := "/api/v1/sites/blog/comments?page=p"
-	plain := e.do(req{method: "GET", path: path})
 	tests := []struct {
 		accept, encoding string
 		decode           func(io.Reader) (io.Reader, error)
@@ -71,21 +72,25 @@ func TestThreadCompression(t *testing.T) {
 		{"gzip, deflate, br", "br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
 	}
 	for _, tt := range tests {
-		r := e.do(req{method: "GET", path: path, header: map[string]string{"Accept-Encoding": tt.accept}})
-		if r.header.Get("Content-Encoding") != tt.encoding || r.header.Get("ETag") != plain.header.Get("ETag") {
-			t.Errorf("%s: encoding %q etag %q", tt.accept, r.header.Get("Content-Encoding"), r.header.Get("ETag"))
-			continue
-		}
-		if len(r.body) >= len(plain.body) {
-			t.Errorf("%s: %d bytes, not smaller than %d", tt.encoding, len(r.body), len(plain.body))
-		}
-		zr, err := tt.decode(bytes.NewReader(r.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(got, plain.body) {
-			t.Errorf("%s body does not decode to the plain answer: %v", tt.encoding, err)
+		for _, page := range []string{"p", "q"} {
+			path := "/api/v1/sites/blog/comments?page=" + page
+			plain := e.do(req{method: "GET", path: path})
+			r := e.do(req{method: "GET", path: path, header: map[string]string{"Accept-Encoding": tt.accept}})
+			if r.header.Get("Content-Encoding") != tt.encoding || r.header.Get("ETag") != plain.header.Get("ETag") {
+				t.Errorf("%s, page %s: encoding %q etag %q", tt.accept, page, r.header.Get("Content-Encoding"), r.header.Get("ETag"))
+				continue
+			}
+			if len(r.body) >= len(plain.body) {
+				t.Errorf("%s, page %s: %d bytes, not smaller than %d", tt.encoding, page, len(r.body), len(plain.body))
+			}
+			zr, err := tt.decode(bytes.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(got, plain.body) {
+				t.Errorf("%s, page %s: body does not decode to the plain answer: %v", tt.encoding, page, err)
+			}
 		}
 	}
 }
