@@ -57,7 +57,7 @@ func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status stor
 func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte) ([]storage.Comment, error) {
 	out := []storage.Comment{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()

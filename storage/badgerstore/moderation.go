@@ -126,7 +126,7 @@ func (s *Store) FlaggedComments(ctx context.Context, siteID string) ([]storage.F
 	}
 	out := []storage.FlagSummary{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefixSite("f/", siteID)})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixSite("f/", siteID)})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var f storage.Flag
@@ -183,7 +183,7 @@ func (s *Store) Audit(ctx context.Context, siteID string, limit int) ([]storage.
 	out := []storage.AuditEntry{}
 	prefix := prefixSite("a/", siteID)
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 100, Prefix: prefix, Reverse: true})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, Reverse: true})
 		defer it.Close()
 		// A reverse scan starts at the last key <= the seek key: one past
 		// every key with the prefix.
