@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,7 @@ type serveConfig struct {
 	LogFormat      string
 	Demo           bool
 	Signup         bool   // open sign-up on the admin page
+	ThreadCacheMB  int    // memory for cached threads
 	AdminUser      string // first instance admin, created on first start with AdminPassword
 	AdminPassword  string // from PARLEY_ADMIN_PASSWORD only: never a flag, so never in argv
 }
@@ -38,7 +40,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return def
 	}
 	var cfg serveConfig
-	var proxies, level, demo, signup string
+	var proxies, level, demo, signup, threadCache string
 	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
@@ -49,6 +51,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&demo, "demo", env("PARLEY_DEMO", "true"), "create the demo site and discussion on first start (PARLEY_DEMO)")
 	fs.StringVar(&signup, "signup", env("PARLEY_SIGNUP", "false"), "let anyone create an admin account and a site at /admin/signup (PARLEY_SIGNUP)")
 	fs.StringVar(&cfg.AdminUser, "admin-user", env("PARLEY_ADMIN_USER", "admin"), "name of the instance admin created on first start when PARLEY_ADMIN_PASSWORD is set (PARLEY_ADMIN_USER)")
+	fs.StringVar(&threadCache, "thread-cache-mb", env("PARLEY_THREAD_CACHE_MB", "32"), "memory for cached threads in MiB, 1 to 4096 (PARLEY_THREAD_CACHE_MB)")
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -56,11 +59,15 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+	err := cfg.LogLevel.UnmarshalText([]byte(level))
+	if err != nil {
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, errors.New("--log-format: want text or json")
+	}
+	if cfg.ThreadCacheMB, err = strconv.Atoi(threadCache); err != nil || cfg.ThreadCacheMB < 1 || cfg.ThreadCacheMB > 4096 {
+		return cfg, errors.New("--thread-cache-mb: want a whole number of MiB from 1 to 4096")
 	}
 	switch demo {
 	case "true", "1", "yes":
@@ -90,8 +97,8 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr
 	}
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, perr := url.Parse(cfg.BaseURL)
+	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return cfg, errors.New("--base-url: want an http(s) URL such as https://comments.example.com")
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")

@@ -18,8 +18,12 @@ func TestParseServeConfig(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", nil, nil, func(c serveConfig) bool {
-			return c.Addr == "localhost:8080" && c.Data == "./parley-data" && c.BaseURL == "http://localhost:8080" && c.Demo && c.LogLevel == slog.LevelInfo
+			return c.Addr == "localhost:8080" && c.Data == "./parley-data" && c.BaseURL == "http://localhost:8080" && c.Demo && c.LogLevel == slog.LevelInfo && c.ThreadCacheMB == 32
 		}, ""},
+		{"thread cache", nil, map[string]string{"PARLEY_THREAD_CACHE_MB": "8"},
+			func(c serveConfig) bool { return c.ThreadCacheMB == 8 }, ""},
+		{"bad thread cache", []string{"--thread-cache-mb", "0"}, nil, nil, "--thread-cache-mb"},
+		{"thread cache not a number", []string{"--thread-cache-mb", "lots"}, nil, nil, "--thread-cache-mb"},
 		{"environment", nil, map[string]string{"PARLEY_ADDR": ":9000", "PARLEY_BASE_URL": "https://c.example/", "PARLEY_LOG_FORMAT": "json", "PARLEY_DEMO": "false"},
 			func(c serveConfig) bool {
 				return c.Addr == ":9000" && c.BaseURL == "https://c.example" && c.LogFormat == "json" && !c.Demo

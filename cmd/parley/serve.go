@@ -32,7 +32,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		return err
 	}
 	srv, err := server.New(ctx, store, server.Config{
-		Signup: cfg.Signup, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
+		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 	})
 	if err != nil {
 		return err
