@@ -45,6 +45,7 @@ type config struct {
 	readConns   int
 	writeConns  int
 	revalidate  bool
+	writePct    int
 	encoding    string
 	coldSamples int
 	json        bool
@@ -81,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&conns, "conns", 0, "concurrent workers for every scenario (overrides --read-conns and --write-conns)")
 	fs.IntVar(&c.readConns, "read-conns", 8, "concurrent workers for read, mixed and counts")
 	fs.IntVar(&c.writeConns, "write-conns", 32, "concurrent workers for write")
+	fs.IntVar(&c.writePct, "write-percent", 10, "share of mixed requests that write, half posts and half votes (0: thread reads only)")
 	fs.BoolVar(&c.revalidate, "revalidate", false, "hot reads send If-None-Match with the last ETag (measures 304 answers)")
 	fs.StringVar(&c.encoding, "accept-encoding", "gzip", "Accept-Encoding of thread reads and counts (a browser sends \"gzip, deflate, br\"; \"\" asks for none)")
 	fs.IntVar(&c.coldSamples, "cold-samples", 5, "cold reads to measure, each after a post to the cold page")
@@ -136,6 +138,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--comments, --hot-comments, --cold-comments: want at most %d in all", maxComments)
 	case c.readConns < 1 || c.writeConns < 1 || c.readConns > maxConns || c.writeConns > maxConns:
 		return fmt.Errorf("connections: want 1 to %d", maxConns)
+	case c.writePct < 0 || c.writePct > 100:
+		return errors.New("--write-percent: want 0 to 100")
 	case c.seedWorkers < 1 || c.seedWorkers > maxConns:
 		return fmt.Errorf("--seed-workers: want 1 to %d", maxConns)
 	case c.duration <= 0 || c.maxRequests < 1 || c.coldSamples < 0:

@@ -74,6 +74,30 @@ func TestRunJSON(t *testing.T) {
 	}
 }
 
+// --write-percent 0 makes mixed a read-only spread over all pages.
+func TestMixedWithoutWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a server")
+	}
+	var out, errs bytes.Buffer
+	args := []string{"--json", "--pages", "4", "--comments", "40", "--hot-comments", "5", "--cold-comments", "0",
+		"--scenario", "mixed", "--write-percent", "0", "--duration", "300ms", "--read-conns", "2"}
+	if err := run(context.Background(), args, &out, &errs); err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, errs.String())
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	got := map[string]int64{}
+	for _, row := range rep.Scenarios[0].Rows {
+		got[row.Op] = row.Requests
+	}
+	if got["thread (zipf)"] == 0 || got["post comment"] != 0 || got["vote"] != 0 {
+		t.Errorf("requests by op = %v; want thread reads only", got)
+	}
+}
+
 // A second run over the same data directory reuses what is there.
 func TestRunReusesData(t *testing.T) {
 	if testing.Short() {
@@ -115,6 +139,7 @@ func TestParseFlagsLimits(t *testing.T) {
 		{[]string{"--scenario", "spike"}, "--scenario"},
 		{[]string{"--pages", "0"}, "--pages"},
 		{[]string{"--conns", "5000"}, "connections"},
+		{[]string{"--write-percent", "101"}, "--write-percent"},
 	}
 	for _, tt := range tests {
 		_, err := parseFlags(tt.args, &bytes.Buffer{})

@@ -165,9 +165,9 @@ func tokenFrom(first bool, token string, ans answer, err error) string {
 	return token
 }
 
-// mixed: 90% thread reads of pages picked with a Zipf distribution (a few
-// pages get most visitors), 5% posts to such pages, 5% votes on comments
-// of the popular pages.
+// mixed: thread reads of pages picked with a Zipf distribution (a few
+// pages get most visitors), and --write-percent (default 10) of writes:
+// half posts to such pages, half votes on comments of the popular pages.
 func (b *bench) mixed(ctx context.Context) ScenarioResult {
 	ids := b.voteTargets(ctx, 20)
 	n := b.cfg.readConns
@@ -181,11 +181,12 @@ func (b *bench) mixed(ctx context.Context) ScenarioResult {
 		var token string
 		for seq := 0; next(); seq++ {
 			page := b.plan.pages[zipf.Uint64()]
+			reads, posts := 100-b.cfg.writePct, 100-b.cfg.writePct/2
 			switch x := r.IntN(100); {
-			case x < 90 || (x >= 95 && len(ids) == 0):
+			case x < reads || (x >= posts && len(ids) == 0):
 				d, ans, err := b.api.timed(ctx, call{method: http.MethodGet, url: b.api.threadURL(page)})
 				rc.read.observe(d, ans, err)
-			case x < 95:
+			case x < posts:
 				token = b.post(ctx, rc.post, r, page, token, fmt.Sprintf("mixed %s w%d #%d", b.run, w, seq))
 			default:
 				first := token == ""
