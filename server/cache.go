@@ -15,35 +15,42 @@ import (
 	"github.com/parley-dev/parley/storage"
 )
 
-// threadCache keeps recently read pages: their comments as stored and the
-// encoded answers built from them for readers without a token. An entry is
-// valid while the page's version (bumped by the store on every change a
-// thread shows) and the site's public settings are unchanged, so any writer
-// (the API, the admin page, an import) invalidates it without knowing about
-// it. Memory is bounded by an approximate byte budget, least recently used
-// pages going first.
+// threadCache keeps the encoded answers that readers without a token
+// share: per page, per page version and public settings, per answer (sort
+// order and window), the JSON with its ETag and its compressed forms. An
+// entry is valid while the page's version (bumped by the store on every
+// change a thread shows) and the site's public settings are unchanged, so
+// any writer (the API, the admin page, an import) invalidates it without
+// knowing about it.
+//
+// Only encoded bytes are kept, not the decoded comments they were built
+// from: those took more than twice the memory of the answer, and a
+// budget's worth of pages is what decides the hit rate when readers spread
+// over many pages. Memory is bounded by a byte budget that counts every
+// body and compressed form kept, least recently used pages going first.
 type threadCache struct {
 	mu     sync.Mutex
 	budget int
 	size   int
 	lru    *list.List // of *pageEntry, most recent first
 	byID   map[pageID]*list.Element
-
-	loadMu  sync.Mutex
-	loading map[pageID]*pageLoad
 }
 
 type pageID struct{ site, key string }
 
-// pageEntry is one cached page. Its fields are read-only once published,
-// except answers, guarded by mu.
+// entryOverhead approximates what an entry and an answer cost besides
+// their bytes (structs, map and list cells, the ETag).
+const entryOverhead = 300
+
+// pageEntry holds the answers of one page version.
 type pageEntry struct {
 	id       pageID
-	page     storage.Page
+	version  int64
 	settings publicSettings
-	comments []storage.Comment
-	size     int
+	size     int // guarded by threadCache.mu
 
+	// mu guards answers and is held while one is built, so concurrent
+	// misses of a page wait for one store read instead of each doing it.
 	mu      sync.Mutex
 	answers map[answerKey]*encoded
 }
@@ -62,95 +69,69 @@ type encoded struct {
 
 	gzipOnce, brOnce sync.Once
 	gzip, br         []byte
-}
-
-// pageLoad lets concurrent misses on one page share a single store read.
-type pageLoad struct {
-	done  chan struct{}
-	entry *pageEntry
-	err   error
+	// grow, if set, accounts for a compressed form once it is made.
+	grow func(n int)
 }
 
 func newThreadCache(budget int) *threadCache {
-	return &threadCache{budget: budget, lru: list.New(), byID: map[pageID]*list.Element{}, loading: map[pageID]*pageLoad{}}
+	return &threadCache{budget: budget, lru: list.New(), byID: map[pageID]*list.Element{}}
 }
 
-// get returns the entry for page p, loading it with load when the cache has
-// no entry of this version and settings.
-func (tc *threadCache) get(p storage.Page, set publicSettings, load func() ([]storage.Comment, error)) (*pageEntry, error) {
-	id := pageID{p.SiteID, p.Key}
-	if e := tc.lookup(id, p.Version, set); e != nil {
-		return e, nil
+// answer returns the shared answer k of page p under settings set, building
+// and encoding it with build when the cache has none for this version.
+func (tc *threadCache) answer(p storage.Page, set publicSettings, k answerKey, build func() (any, error)) (*encoded, error) {
+	e := tc.entry(p, set)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if enc, ok := e.answers[k]; ok {
+		return enc, nil
 	}
-	tc.loadMu.Lock()
-	if l, ok := tc.loading[id]; ok {
-		tc.loadMu.Unlock()
-		<-l.done
-		if l.err == nil && l.entry.page.Version == p.Version && l.entry.settings == set {
-			return l.entry, nil
-		}
-		return tc.load(p, set, load)
-	}
-	l := &pageLoad{done: make(chan struct{})}
-	tc.loading[id] = l
-	tc.loadMu.Unlock()
-
-	l.entry, l.err = tc.load(p, set, load)
-	tc.loadMu.Lock()
-	delete(tc.loading, id)
-	tc.loadMu.Unlock()
-	close(l.done)
-	return l.entry, l.err
-}
-
-func (tc *threadCache) lookup(id pageID, version int64, set publicSettings) *pageEntry {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	el, ok := tc.byID[id]
-	if !ok {
-		return nil
-	}
-	e := el.Value.(*pageEntry)
-	if e.page.Version != version || e.settings != set {
-		return nil
-	}
-	tc.lru.MoveToFront(el)
-	return e
-}
-
-// load reads the page's comments and publishes them. The page was read
-// before its comments, so the comments are at least as new as p.Version
-// says: a cached entry is never older than its version.
-func (tc *threadCache) load(p storage.Page, set publicSettings, load func() ([]storage.Comment, error)) (*pageEntry, error) {
-	comments, err := load()
+	v, err := build()
 	if err != nil {
 		return nil, err
 	}
-	e := &pageEntry{id: pageID{p.SiteID, p.Key}, page: p, settings: set, comments: comments, answers: map[answerKey]*encoded{}}
-	for i := range comments {
-		c := &comments[i]
-		e.size += 400 + len(c.Markdown) + len(c.HTML) + len(c.Author.Name) + len(c.Author.Affiliation) + len(c.Author.Website)
+	enc, err := encode(v)
+	if err != nil {
+		return nil, err
 	}
-	tc.put(e)
-	return e, nil
+	enc.grow = func(n int) { tc.grow(e, n) }
+	e.answers[k] = enc
+	tc.grow(e, entryOverhead+len(enc.body))
+	return enc, nil
 }
 
-func (tc *threadCache) put(e *pageEntry) {
+// entry returns the cached entry of p's version and settings, creating it
+// if the cache has none or an older one. A caller who read the page before
+// a newer version was cached gets a detached entry: its answer is built
+// for it alone, and the cache keeps the newer one.
+func (tc *threadCache) entry(p storage.Page, set publicSettings) *pageEntry {
+	id := pageID{p.SiteID, p.Key}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	if el, ok := tc.byID[e.id]; ok {
-		old := el.Value.(*pageEntry)
-		if old.page.Version > e.page.Version {
-			return // a newer read won the race
+	if el, ok := tc.byID[id]; ok {
+		e := el.Value.(*pageEntry)
+		switch {
+		case e.version == p.Version && e.settings == set:
+			tc.lru.MoveToFront(el)
+			return e
+		case e.version > p.Version:
+			return newPageEntry(id, p.Version, set)
 		}
 		tc.remove(el)
 	}
-	tc.byID[e.id] = tc.lru.PushFront(e)
+	e := newPageEntry(id, p.Version, set)
+	e.size = entryOverhead
 	tc.size += e.size
+	tc.byID[id] = tc.lru.PushFront(e)
 	tc.evict()
+	return e
 }
 
-// grow accounts for answer bytes added to an entry.
+func newPageEntry(id pageID, version int64, set publicSettings) *pageEntry {
+	return &pageEntry{id: id, version: version, settings: set, answers: map[answerKey]*encoded{}}
+}
+
+// grow accounts for n bytes added to an entry, if it is still cached.
 func (tc *threadCache) grow(e *pageEntry, n int) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
@@ -173,23 +154,6 @@ func (tc *threadCache) remove(el *list.Element) {
 	e := tc.lru.Remove(el).(*pageEntry)
 	delete(tc.byID, e.id)
 	tc.size -= e.size
-}
-
-// answer returns the encoded anonymous answer for k, building it with build
-// on first use.
-func (tc *threadCache) answer(e *pageEntry, k answerKey, build func() any) (*encoded, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if enc, ok := e.answers[k]; ok {
-		return enc, nil
-	}
-	enc, err := encode(build())
-	if err != nil {
-		return nil, err
-	}
-	e.answers[k] = enc
-	tc.grow(e, len(enc.body)*3/2) // with room for its compressed forms
-	return enc, nil
 }
 
 // encode marshals v and computes its strong ETag.
@@ -223,6 +187,9 @@ func (enc *encoded) gzipped() []byte {
 		zw := gzipWriters.Get().(*gzip.Writer)
 		defer gzipWriters.Put(zw)
 		enc.gzip = compress(enc.body, zw)
+		if enc.grow != nil {
+			enc.grow(len(enc.gzip))
+		}
 	})
 	return enc.gzip
 }
@@ -236,6 +203,9 @@ func (enc *encoded) brotlied() []byte {
 		bw := brotliWriters.Get().(*brotli.Writer)
 		defer brotliWriters.Put(bw)
 		enc.br = compress(enc.body, bw)
+		if enc.grow != nil {
+			enc.grow(len(enc.br))
+		}
 	})
 	return enc.br
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 
@@ -95,30 +97,88 @@ func TestThreadCompression(t *testing.T) {
 	}
 }
 
+// TestThreadCacheBudget checks that the cache counts every answer and
+// compressed form it keeps, evicts the least recently used pages to stay
+// within its budget, and builds again what it no longer holds.
 func TestThreadCacheBudget(t *testing.T) {
-	tc := newThreadCache(10_000)
+	const budget = 10_000
+	tc := newThreadCache(budget)
 	set := publicSettings{}
-	loads := 0
-	loader := func() ([]storage.Comment, error) {
-		loads++
-		return []storage.Comment{{ID: "x", HTML: string(make([]byte, 3000))}}, nil
-	}
-	for i := range 5 {
-		if _, err := tc.get(storage.Page{SiteID: "s", Key: fmt.Sprint(i), Version: 1}, set, loader); err != nil {
+	builds := 0
+	read := func(key string, version int64) *encoded {
+		t.Helper()
+		enc, err := tc.answer(storage.Page{SiteID: "s", Key: key, Version: version}, set, answerKey{}, func() (any, error) {
+			builds++
+			return strings.Repeat("x", 3000), nil // about 3 KB of JSON
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
+		return enc
 	}
-	if tc.size > tc.budget || tc.lru.Len() != 2 {
-		t.Errorf("size %d of budget %d with %d pages", tc.size, tc.budget, tc.lru.Len())
+	for i := range 5 {
+		read(fmt.Sprint(i), 1).gzipped()
 	}
-	tc.get(storage.Page{SiteID: "s", Key: "4", Version: 1}, set, loader)
-	if loads != 5 {
-		t.Errorf("recent page reloaded: %d loads", loads)
+	// Each page is about 3.6 KB: two overheads, the body and its gzip.
+	if tc.size > budget || tc.lru.Len() != 2 {
+		t.Errorf("size %d of budget %d with %d pages; want the 2 that fit", tc.size, budget, tc.lru.Len())
 	}
-	tc.get(storage.Page{SiteID: "s", Key: "0", Version: 1}, set, loader)
-	tc.get(storage.Page{SiteID: "s", Key: "4", Version: 2}, set, loader)
-	if loads != 7 {
-		t.Errorf("evicted or outdated pages not reloaded: %d loads, want 7", loads)
+	sum := 0
+	for el := tc.lru.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*pageEntry)
+		enc := e.answers[answerKey{}]
+		if want := 2*entryOverhead + len(enc.body) + len(enc.gzip); e.size != want {
+			t.Errorf("page %s counted as %d bytes, want %d (overheads, body and gzip)", e.id.key, e.size, want)
+		}
+		sum += e.size
+	}
+	if sum != tc.size {
+		t.Errorf("cache size %d, entries add up to %d", tc.size, sum)
+	}
+	read("4", 1)
+	if builds != 5 {
+		t.Errorf("recent page built again: %d builds", builds)
+	}
+	read("0", 1)
+	read("4", 2)
+	if builds != 7 {
+		t.Errorf("evicted or outdated pages not built again: %d builds, want 7", builds)
+	}
+	// A reader holding an older version than the cached one is answered
+	// but does not replace it.
+	read("4", 1)
+	if el := tc.byID[pageID{"s", "4"}]; el.Value.(*pageEntry).version != 2 {
+		t.Error("an older version replaced the cached one")
+	}
+}
+
+// TestThreadCacheSharesMisses checks that concurrent misses on one page
+// build its answer once.
+func TestThreadCacheSharesMisses(t *testing.T) {
+	tc := newThreadCache(1 << 20)
+	var mu sync.Mutex
+	builds := 0
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := tc.answer(storage.Page{SiteID: "s", Key: "p", Version: 1}, publicSettings{}, answerKey{}, func() (any, error) {
+				mu.Lock()
+				builds++
+				mu.Unlock()
+				<-release
+				return "answer", nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let the readers pile up on the miss
+	close(release)
+	wg.Wait()
+	if builds != 1 {
+		t.Errorf("%d builds for 8 concurrent misses, want 1", builds)
 	}
 }
 

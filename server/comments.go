@@ -87,14 +87,8 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 		return err
 	}
 	set := settingsView(site.Settings)
-	entry, err := s.threads.get(page, set, func() ([]storage.Comment, error) {
-		return s.store.PageComments(ctx, site.ID, key)
-	})
-	if err != nil {
-		return err
-	}
-	build := func(v viewer) threadAnswer {
-		t := buildThread(entry.comments, v, order)
+	build := func(comments []storage.Comment, v viewer) threadAnswer {
+		t := buildThread(comments, v, order)
 		list, next := t.page(offset, limit)
 		ans := threadAnswer{
 			Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count},
@@ -107,20 +101,35 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 		}
 		return ans
 	}
+	// The page was read before its comments, so the comments are at least
+	// as new as page.Version says: a cached answer is never older than the
+	// version it is filed under.
 	v := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
 	if rd.hash == "" {
 		// Most readers have no token: they share one answer per page
 		// version, encoded and compressed once.
-		enc, err := s.threads.answer(entry, answerKey{order, offset, limit}, func() any { return build(v) })
+		enc, err := s.threads.answer(page, set, answerKey{order, offset, limit}, func() (any, error) {
+			comments, err := s.store.PageComments(ctx, site.ID, key)
+			if err != nil {
+				return nil, err
+			}
+			return build(comments, v), nil
+		})
 		if err != nil {
 			return err
 		}
 		return sendEncoded(c, enc)
 	}
+	// A reader with a token also sees their own pending comments and
+	// votes: an answer for them alone.
+	comments, err := s.store.PageComments(ctx, site.ID, key)
+	if err != nil {
+		return err
+	}
 	if v.votes, err = s.store.Votes(ctx, site.ID, key, rd.hash); err != nil {
 		return err
 	}
-	enc, err := encode(build(v))
+	enc, err := encode(build(comments, v))
 	if err != nil {
 		return err
 	}
