@@ -216,11 +216,17 @@ type compressor interface {
 	Reset(io.Writer)
 }
 
-// compress returns body compressed with zw, which it resets first.
+// compress returns body compressed with zw, which it resets first. The
+// result is a copy of exactly its length, as the cache counts it; the
+// scratch buffer it is written into is pooled.
 func compress(body []byte, zw compressor) []byte {
-	buf := bytes.NewBuffer(make([]byte, 0, len(body)/3))
+	buf := scratchBuffers.Get().(*bytes.Buffer)
+	defer scratchBuffers.Put(buf)
+	buf.Reset()
 	zw.Reset(buf)
 	zw.Write(body) // writes to a bytes.Buffer cannot fail
 	zw.Close()
-	return buf.Bytes()
+	return bytes.Clone(buf.Bytes())
 }
+
+var scratchBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
