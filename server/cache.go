@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"container/list"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/parley-dev/parley/storage"
 )
@@ -172,16 +172,17 @@ func encode(v any) (*encoded, error) {
 // faster, allocating 66 KB instead of 1.27 MB).
 var (
 	gzipWriters = sync.Pool{New: func() any {
-		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		zw, _ := gzip.NewWriterLevel(nil, 2)
 		return zw
 	}}
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 2) }}
 )
 
-// gzipped returns the body compressed with gzip, made once. BestSpeed: a
-// busy page is recompressed after every post, and on a cache miss the
-// compression was a third of the request's CPU at the default level, for
-// a body only a little smaller.
+// gzipped returns the body compressed with gzip, made once. A busy page is
+// recompressed after every change, and on a cache miss compression was a
+// third of the request's CPU, so speed wins over size: klauspost/compress's
+// level 2 compressed a 200-comment thread 30% faster than the standard
+// library's fastest level, and 3% smaller.
 func (enc *encoded) gzipped() []byte {
 	enc.gzipOnce.Do(func() {
 		zw := gzipWriters.Get().(*gzip.Writer)
