@@ -79,11 +79,12 @@ const (
 // Build bundles and minifies the embedded sources with esbuild's Go API.
 //
 // Locale tables are bundled first, each to its own content-hashed file; the
-// map from language to path is then compiled into embed.js and count.js
-// (esbuild define PARLEY_LOCALES) so they load a language only when a page
-// needs it. So is the Report dialog (flag.js): its path is compiled into
-// embed.js (define PARLEY_FLAG), which loads it on the first Report. Any esbuild error or warning fails the build with esbuild's
-// messages.
+// map from language to the hash in its file's name is then compiled into
+// embed.js and count.js (esbuild define PARLEY_LOCALES) so they load a
+// language only when a page needs it. So is the Report dialog (flag.js):
+// its path is compiled into embed.js (define PARLEY_FLAG), which loads it
+// on the first Report. Any esbuild error or warning fails the build with
+// esbuild's messages.
 func Build() (*Assets, error) {
 	src, err := fs.Sub(sources, "src")
 	if err != nil {
@@ -99,17 +100,18 @@ func build(src fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	urls := map[string]string{}
+	hashes := map[string]string{}
 	for _, lang := range langs {
 		code, err := bundle(src, localePrefix+lang, nil)
 		if err != nil {
 			return nil, err
 		}
-		// Relative to the server's base URL, so a server mounted under a
-		// sub-path works too.
-		urls[lang] = strings.TrimPrefix(a.addHashed("/widget/i18n/"+lang, code), "/")
+		// Only the hash: env.js makes the path (widget/i18n/<lang>.<hash>.js),
+		// which saves embed.js the bytes of seven paths.
+		a.addHashed("/widget/i18n/"+lang, code)
+		hashes[lang] = contentHash(code)
 	}
-	localeMap, err := json.Marshal(urls)
+	localeMap, err := json.Marshal(hashes)
 	if err != nil {
 		return nil, err
 	}
@@ -157,10 +159,15 @@ func localeNames(src fs.FS) ([]string, error) {
 // addHashed adds code under prefix.<hash>.js as an immutable asset and
 // returns that path.
 func (a *Assets) addHashed(prefix string, code []byte) string {
-	sum := sha256.Sum256(code)
-	p := fmt.Sprintf("%s.%s.js", prefix, hex.EncodeToString(sum[:4]))
+	p := fmt.Sprintf("%s.%s.js", prefix, contentHash(code))
 	a.add(newAsset(p, code, true))
 	return p
+}
+
+// contentHash is the hash in the name of a content-hashed asset.
+func contentHash(code []byte) string {
+	sum := sha256.Sum256(code)
+	return hex.EncodeToString(sum[:4])
 }
 
 func (a *Assets) add(asset Asset) {

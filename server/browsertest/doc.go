@@ -39,7 +39,13 @@
 // # Speed
 //
 // Speed is logged, never asserted. The widget marks 'parley:start' when
-// embed.js runs and 'parley:rendered' when the thread is first on screen:
+// embed.js runs, 'parley:rendered' when the thread is first on screen, and
+// 'parley:dates' when it has set the full dates on hover, in a task after
+// the render has been painted (logged too, as ms/dates in the benchmark).
+// TestFirstRender200 renders in English in a fresh tab (a new browser
+// context: a new renderer process, with none of Chromium's Intl data
+// loaded yet), then in German in the same tab; the benchmark's first
+// iteration is in a fresh tab, the others in the same one:
 //
 //	go test -run TestFirstRender200 -v ./server/browsertest/
 //	go test -run '^$' -bench FirstRender200 ./server/browsertest/

@@ -215,11 +215,12 @@ func (e *env) openWidget(url string) {
 	e.waitLoaded()
 }
 
-// waitLoaded waits until the widget has drawn its thread.
+// waitLoaded waits until the widget has drawn its thread, and set the full
+// dates that show on hover (once the thread is painted).
 func (e *env) waitLoaded() {
 	e.t.Helper()
 	e.waitFor("the widget to load its thread",
-		`pt.q('.parley-thread') && pt.q('form.parley-form') && !/…|\.\.\./.test(pt.q('.parley-note').textContent)`)
+		`pt.q('.parley-thread') && pt.q('form.parley-form') && !/…|\.\.\./.test(pt.q('.parley-note').textContent) && pt.qa('time').every(t => t.title)`)
 }
 
 // eval runs JavaScript in the page (awaiting a promise) and decodes its

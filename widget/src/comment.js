@@ -25,17 +25,19 @@ function parts(w) {
   const vote = (name, text) => act(name, text, { 'aria-label': t(name), 'aria-pressed': 'false' }, 'parley-vote');
   const score = () => h('span', { class: 'parley-score' }, '0');
   return (w.parts = {
+    // The footer as most comments have it: votes, Reply and Report. One
+    // clone per comment: article changes it for the others.
     art: h('article', { class: 'parley-comment', tabindex: -1 },
       h('header', { class: 'parley-head' },
         h('span', { class: 'parley-who' }),
         h('a', { class: 'parley-time' }, h('time'))),
       h('div', { class: 'parley-body' }),
-      h('footer', { class: 'parley-foot' })),
-    votes: h('span', { class: 'parley-votes', role: 'group', 'aria-label': t('votes') }, vote('up', '▲'), score(), vote('down', '▼')),
+      h('footer', { class: 'parley-foot' },
+        h('span', { class: 'parley-votes', role: 'group', 'aria-label': t('votes') }, vote('up', '▲'), score(), vote('down', '▼')),
+        act('reply', t('reply')),
+        act('flag', t('report'), { 'aria-expanded': 'false' }))),
     // One cannot vote on one's own comment: the score alone.
     mine: h('span', { class: 'parley-votes' }, h('span', { class: 'parley-sr' }, t('votes')), score()),
-    reply: act('reply', t('reply')),
-    flag: act('flag', t('report'), { 'aria-expanded': 'false' }),
     edit: act('edit', t('edit')),
     del: act('del', t('del')),
   });
@@ -90,13 +92,13 @@ export function article(w, item) {
   const created = new Date(c.created);
   const time = (item.time = link.firstChild);
   time.dateTime = c.created;
-  time.title = clock.full(created);
+  clock.title(time, created);
   time.textContent = clock.ago(created);
   link.href = location.href.split('#')[0] + '#parley-' + c.id;
   // After the name: the badge, then "Pinned" on a pinned thread.
   if (c.pinned && !c.parent) who.after(h('span', { class: 'parley-pinned' }, t('pinned')));
   if (BADGES.includes(a.badge)) who.after(h('span', { class: 'parley-badge' }, t(a.badge)));
-  if (c.edited) head.append(h('span', { class: 'parley-meta', title: clock.full(new Date(c.edited)) }, t('edited')));
+  if (c.edited) clock.title(head.appendChild(h('span', { class: 'parley-meta' }, t('edited'))), new Date(c.edited));
   if (c.status === 'pending') head.append(h('span', { class: 'parley-pending' }, t('pending')));
   if (item.depth > w.maxDepth && item.parent) {
     head.append(h('span', { class: 'parley-meta' }, t('replyTo', { name: authorName(w, item.parent.c) })));
@@ -108,22 +110,23 @@ export function article(w, item) {
   body.innerHTML = c.html || '';
 
   item.foot = foot;
-  const live = c.status !== 'pending';
-  if (live) {
-    // [up, score, down], or [label, score] on one's own comment.
-    const votes = clone(c.mine ? p.mine : p.votes);
-    if (c.score) votes.children[1].textContent = c.score;
-    if (c.vote) votes[c.vote > 0 ? 'firstChild' : 'lastChild'].setAttribute('aria-pressed', 'true');
-    foot.append(votes);
-    if (!w.locked) foot.append(clone(p.reply));
-  }
+  // [up, score, down], or [label, score] on one's own comment.
+  let votes = foot.firstChild;
+  const reply = votes.nextSibling;
   if (c.mine) {
+    votes.replaceWith((votes = clone(p.mine)));
     item.left = h('span', { class: 'parley-meta' });
     item.own = [clone(p.edit), clone(p.del), item.left];
-    foot.append(...item.own);
+    foot.lastChild.replaceWith(...item.own); // for Report
     refresh(w, item);
+  }
+  if (c.status === 'pending') {
+    votes.remove();
+    reply.remove();
   } else {
-    foot.append(clone(p.flag));
+    if (c.score) votes.children[1].textContent = c.score;
+    if (c.vote) votes[c.vote > 0 ? 'firstChild' : 'lastChild'].setAttribute('aria-pressed', 'true');
+    if (w.locked) reply.remove();
   }
   return art;
 }

@@ -2,19 +2,21 @@
 // only markup the widget ever inserts is the server-sanitized comment HTML
 // (see comment.js and form.js), never a string built here.
 
-// h creates an element. Props set attributes, except that "text" sets
-// textContent and "on<event>" adds a listener; null, undefined and false
-// props are skipped, true sets an empty attribute. Children are nodes or
-// strings (as text); null and false children are skipped.
+// h creates an element. Props set attributes, except that "on<event>" adds
+// a listener; null, undefined and false props are skipped, true sets an
+// empty attribute. Children are nodes or strings (as text); null and false
+// children are skipped.
+// Plain loops: a long thread calls it hundreds of times in a row, before
+// the browser has optimized anything.
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props || {})) {
+  for (const k in props) {
+    const v = props[k];
     if (v == null || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'text') el.textContent = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  el.append(...children.filter(c => c != null && c !== false));
+  for (const c of children) if (c != null && c !== false) el.append(c);
   return el;
 }
 

@@ -5,9 +5,10 @@
 import { registry } from './register.js';
 
 /* global PARLEY_LOCALES */
-// LOCALES maps a language code to the path of its locale bundle, relative to
-// the server's base URL. widget.go injects it (esbuild define) after hashing
-// the locale bundles. English is built in and not listed.
+// LOCALES maps a language code to the hash in the name of its locale bundle,
+// widget/i18n/<lang>.<hash>.js under the server's base URL. widget.go
+// injects it (esbuild define) after hashing the locale bundles. English is
+// built in and not listed.
 export const LOCALES = PARLEY_LOCALES;
 
 // findScript returns the <script> element that loaded this bundle, by its
@@ -64,7 +65,6 @@ export function load(base, path, got) {
     if (got()) return done();
     const s = document.createElement('script');
     s.src = base + path;
-    s.async = true;
     s.onload = s.onerror = done;
     document.head.append(s);
   }));
@@ -72,5 +72,5 @@ export function load(base, path, got) {
 
 // loadLocale resolves to the string table of lang from its locale bundle.
 export function loadLocale(base, lang) {
-  return load(base, LOCALES[lang], () => registry()[lang]);
+  return load(base, `widget/i18n/${lang}.${LOCALES[lang]}.js`, () => registry()[lang]);
 }

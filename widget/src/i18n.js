@@ -5,15 +5,19 @@ import en from './locales/en.js';
 
 // translator returns t for one language: tag is the BCP 47 tag used for
 // plural rules and numbers, table the language's strings. Entries may be
-// plural objects {one, few, many, other} picked by vars.n; "{name}" in an
-// entry is replaced by vars.name (numbers formatted for the language).
+// plural objects {one, few, many, other} picked by vars.n, where a number
+// key is an exact form ({1: 'yesterday'}); "{name}" in an entry is
+// replaced by vars.name (numbers formatted for the language).
 export function translator(tag, table) {
   const plural = new Intl.PluralRules(tag);
-  const num = new Intl.NumberFormat(tag);
+  // The numbers are counts. Below 1000 every language we speak writes them
+  // in plain digits, unless the tag asks for others (-u-nu-), so those skip
+  // Intl's number formatting, whose first use in a tab is slow (time.js).
+  const num = n => (n < 1000 && !/-u-/.test(tag) ? n : n.toLocaleString(tag));
   function t(key, vars = {}) {
     let s = table[key] || en[key] || key;
-    if (typeof s === 'object') s = s[plural.select(vars.n)] || s.other;
-    return s.replace(/\{(\w+)\}/g, (m, k) => (typeof vars[k] === 'number' ? num.format(vars[k]) : vars[k] ?? m));
+    if (typeof s === 'object') s = s[vars.n] || s[plural.select(vars.n)] || s.other;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (typeof vars[k] === 'number' ? num(vars[k]) : vars[k] ?? m));
   }
   t.has = key => key in table || key in en;
   return t;

@@ -18,8 +18,9 @@ let sheet;
 
 // adopt styles a shadow root: one constructed style sheet shared by every
 // instance where the browser has them (a host page's CSP for inline styles
-// does not apply to those), else a <style> element.
-function adopt(root) {
+// does not apply to those), else a <style> element in view, the root's
+// content.
+function adopt(root, view) {
   try {
     if (!sheet) {
       sheet = new CSSStyleSheet();
@@ -27,7 +28,7 @@ function adopt(root) {
     }
     root.adoptedStyleSheets = [sheet];
   } catch {
-    root.append(h('style', { text: css }));
+    view.append(h('style', {}, css));
   }
 }
 
@@ -81,27 +82,24 @@ export function createWidget(host, o) {
       tag = 'en';
       return en;
     });
-    // The first date formatter of a page is slow to make (tens of ms while
-    // the browser loads its locale data): make it while the rest loads.
-    const asked = tag;
-    const clk = clock(tag);
     const table = await strings;
-    // Comments that come soon are drawn with the section in one go, with no
-    // frame of "Loading…" in between.
-    await Promise.race([settled, new Promise(r => setTimeout(r, 100))]);
     if (my !== gen) return;
     w.t = translator(tag, table);
-    w.clock = tag === asked ? clk : clock(tag);
-    draw(tag);
+    w.clock = clock(w.t, tag);
+    // The section is built (and its style sheet parsed) while the comments
+    // are on their way, and shown with them when they come soon: no frame
+    // of "Loading…".
+    const view = draw(tag);
+    await Promise.race([settled, new Promise(r => setTimeout(r, 100))]);
+    if (my !== gen) return;
+    root.replaceChildren(view);
     await fill(first, my, true);
   }
 
-  // draw lays out the empty section.
+  // draw builds the empty section, off screen, and returns it.
   function draw(tag) {
     const t = w.t;
     const theme = ['light', 'dark'].includes(o.theme) ? o.theme : 'auto';
-    root.replaceChildren();
-    adopt(root);
     w.parts = null; // comment.js's prototypes, in the language of t
     heading = h('h2', { id: 'parley-heading', class: 'parley-heading', tabindex: -1 }, t('heading'));
     live = h('div', { class: 'parley-sr', 'aria-live': 'polite' });
@@ -114,11 +112,13 @@ export function createWidget(host, o) {
     more.hidden = true;
     const sort = h('select', { id: 'parley-sort', onchange: e => resort(e.target.value) },
       ...SORTS.map(s => h('option', { value: s, selected: s === w.sort }, t(s))));
-    root.append(h('div', { class: `parley-root parley-${theme}`, lang: tag },
+    const view = h('div', { class: `parley-root parley-${theme}`, lang: tag },
       h('section', { 'aria-labelledby': 'parley-heading' },
         h('div', { class: 'parley-bar' }, heading,
           h('span', { class: 'parley-sort' }, h('label', { for: 'parley-sort' }, t('sort')), ' ', sort)),
-        live, slot, status, w.list, alert, more)));
+        live, slot, status, w.list, alert, more));
+    adopt(root, view);
+    return view;
   }
 
   // fill shows the first page of comments from the request req.

@@ -1,7 +1,8 @@
 // English: the built-in strings, and the list of keys every other locale
-// translates. Plural entries are picked with Intl.PluralRules; "{n}" and
-// "{name}" are filled in by i18n.js. One key per line: locales_test.go reads
-// the keys of every locale from this layout.
+// translates. Plural entries are picked with Intl.PluralRules, after an
+// exact number key if there is one (day: { 1: 'yesterday', ... }); "{n}"
+// and "{name}" are filled in by i18n.js. One key per line: locales_test.go
+// reads the keys of every locale from this layout.
 //
 // API errors: other locales translate them by code as e_<code> or
 // e_<code>_<field> (see i18n.js errorText); in English the server's own
@@ -78,6 +79,15 @@ export default {
   locked: 'Comments are closed.',
   pinned: 'Pinned',
   report: 'Report',
+  // Relative times (time.js), worded as Intl.RelativeTimeFormat words them
+  // with numeric: 'auto' (TestRelativeTimes compares).
+  now: 'now',
+  minute: { one: '{n} minute ago', other: '{n} minutes ago' },
+  hour: { one: '{n} hour ago', other: '{n} hours ago' },
+  day: { 1: 'yesterday', other: '{n} days ago' },
+  week: { 1: 'last week', other: '{n} weeks ago' },
+  month: { 1: 'last month', other: '{n} months ago' },
+  year: { 1: 'last year', other: '{n} years ago' },
   e_network: 'The comment server could not be reached. Your text is kept; please try again.',
   e_required: 'Please fill in this field.',
   e_internal: 'Something went wrong. Please try again.',
