@@ -44,8 +44,10 @@
 // the render has been painted (logged too, as ms/dates in the benchmark).
 // TestFirstRender200 renders in English in a fresh tab (a new browser
 // context: a new renderer process, with none of Chromium's Intl data
-// loaded yet), then in German in the same tab; the benchmark's first
-// iteration is in a fresh tab, the others in the same one:
+// loaded yet) right after Chromium starts, then in German in the same tab,
+// then in English in a fresh tab of the browser now running; the
+// benchmark's first iteration is in a fresh tab, the others in the same
+// one:
 //
 //	go test -run TestFirstRender200 -v ./server/browsertest/
 //	go test -run '^$' -bench FirstRender200 ./server/browsertest/
