@@ -59,16 +59,17 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	err := cfg.LogLevel.UnmarshalText([]byte(level))
-	if err != nil {
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, errors.New("--log-format: want text or json")
 	}
-	if cfg.ThreadCacheMB, err = strconv.Atoi(threadCache); err != nil || cfg.ThreadCacheMB < 1 || cfg.ThreadCacheMB > 4096 {
+	mb, err := strconv.Atoi(threadCache)
+	if err != nil || mb < 1 || mb > 4096 {
 		return cfg, errors.New("--thread-cache-mb: want a whole number of MiB from 1 to 4096")
 	}
+	cfg.ThreadCacheMB = mb
 	switch demo {
 	case "true", "1", "yes":
 		cfg.Demo = true
@@ -97,8 +98,8 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr
 	}
-	u, perr := url.Parse(cfg.BaseURL)
-	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return cfg, errors.New("--base-url: want an http(s) URL such as https://comments.example.com")
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")

@@ -140,9 +140,9 @@ func badgerOptions(dir string, opts Options) badger.Options {
 		WithBlockCacheSize(16 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithValueLogFileSize(64 << 20).
+		WithBaseTableSize(1 << 20).
 		WithLogger(nil)
 	o.TableSizeMultiplier = 1 // no With method in Badger v4
-	o = o.WithBaseTableSize(1 << 20)
 	if opts.Logger != nil {
 		o = o.WithLogger(badgerLogger{opts.Logger})
 	}
