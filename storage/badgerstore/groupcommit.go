@@ -139,7 +139,8 @@ func (g *groupCommitter) commit(group []*pageWrite) {
 			live = append(live[:failed:failed], live[failed+1:]...)
 			continue
 		case tooBig > 0:
-			// The group outgrew one transaction: commit it in two halves.
+			// The group outgrew one transaction: commit the writes that
+			// fitted, then the rest.
 			g.commit(live[:tooBig])
 			g.commit(live[tooBig:])
 			return
