@@ -22,6 +22,6 @@ func (s *Server) asset(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=300, must-revalidate")
 	}
-	return sendNegotiated(c, a.ETag, a.ContentType, a.Body,
+	return sendNegotiated(c, fiber.HeaderAcceptEncoding, a.ETag, a.ContentType, a.Body,
 		func() []byte { return a.Gzip }, func() []byte { return a.Brotli })
 }

@@ -211,3 +211,24 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		t.Errorf("after concurrent writes: total %d, listed %d, want %d", th.Total, len(th.Comments), writers*posts)
 	}
 }
+
+// TestVary checks that every answer names what it varies with, so that a
+// shared cache between Parley and its readers never serves one reader's
+// thread, origin's CORS headers or encoding to another.
+func TestVary(t *testing.T) {
+	e := newEnv(t)
+	e.post("", comment("p", "a comment"))
+	tests := []struct {
+		path, want string
+	}{
+		{"/api/v1/sites/blog/comments?page=p", "Origin, Authorization, Accept-Encoding"},
+		{"/api/v1/sites/blog/comments?page=p&limit=0", "Origin"}, // an error
+		{"/embed.js", "Accept-Encoding"},
+	}
+	for _, tt := range tests {
+		r := e.do(req{method: "GET", path: tt.path, header: map[string]string{"Accept-Encoding": "gzip"}})
+		if got := r.header.Get("Vary"); got != tt.want {
+			t.Errorf("GET %s: Vary %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}

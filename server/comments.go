@@ -136,13 +136,17 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	return sendEncoded(c, enc)
 }
 
+// threadVary is the Vary header of thread answers: they pass siteCORS
+// (Origin), readers with a token get their own (Authorization), and they
+// are compressed.
+const threadVary = "Origin, Authorization, Accept-Encoding"
+
 // sendEncoded answers with a ready JSON body and its ETag, or 304 when the
 // client already holds it, compressed as the client accepts. Caches must
 // revalidate: a thread changes with every post.
 func sendEncoded(c *fiber.Ctx, enc *encoded) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Vary(fiber.HeaderAuthorization)
-	return sendNegotiated(c, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, enc.body, enc.gzipped, enc.brotlied)
+	return sendNegotiated(c, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, enc.body, enc.gzipped, enc.brotlied)
 }
 
 // Cursors are opaque to clients: the offset of the next top-level thread.

@@ -57,7 +57,7 @@ func (s *Server) previewCORS(c *fiber.Ctx) error {
 // corsFor applies the CORS rules, with allowed deciding on the origin, and
 // calls next unless the request is a preflight or refused.
 func corsFor(c *fiber.Ctx, allowed func(string) bool, next func() error) error {
-	c.Vary(fiber.HeaderOrigin)
+	c.Set(fiber.HeaderVary, fiber.HeaderOrigin) // the first Vary of an API answer
 	origin := c.Get(fiber.HeaderOrigin)
 	ok := origin != "" && allowed(origin)
 	if ok {

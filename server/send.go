@@ -8,10 +8,12 @@ import (
 
 // sendNegotiated answers 304 when the client already holds etag, else body
 // in the best encoding the client accepts: brotli, gzip or none. gzipped and
-// brotlied return the compressed forms, which callers keep ready.
-func sendNegotiated(c *fiber.Ctx, etag, contentType string, body []byte, gzipped, brotlied func() []byte) error {
+// brotlied return the compressed forms, which callers keep ready. vary is
+// the whole Vary header, Accept-Encoding included: set once, as fiber's
+// Vary, which parses and appends, was 5% of a cached thread read's CPU.
+func sendNegotiated(c *fiber.Ctx, vary, etag, contentType string, body []byte, gzipped, brotlied func() []byte) error {
 	c.Set(fiber.HeaderETag, etag)
-	c.Vary(fiber.HeaderAcceptEncoding)
+	c.Set(fiber.HeaderVary, vary)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
