@@ -44,7 +44,7 @@ type groupCommitter struct {
 	writes  chan *pageWrite // unbuffered: a write is accepted only by run
 	stop    chan struct{}
 	stopped chan struct{}
-	// committed is called with each page of a group after the group's
+	// committed is called with each page of a transaction after its
 	// commit, before any of its writers is answered.
 	committed func(pageID)
 }
@@ -111,9 +111,6 @@ func (g *groupCommitter) run() {
 			}
 		}
 		g.commit(group)
-		for _, w := range group {
-			g.committed(w.page)
-		}
 		clear(group) // let the finished writes be collected
 	}
 }
@@ -152,6 +149,11 @@ func (g *groupCommitter) commit(group []*pageWrite) {
 			continue
 		case errors.Is(err, badger.ErrConflict):
 			err = fmt.Errorf("badgerstore: %d conflicting attempts: %w", attempt, err)
+		}
+		// Readers must not find a page as it was before a write its
+		// writer has been told about: drop first, then answer.
+		for _, w := range live {
+			g.committed(w.page)
 		}
 		for _, w := range live {
 			w.done <- err

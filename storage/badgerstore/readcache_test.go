@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/parley-dev/parley/storage"
@@ -107,6 +108,29 @@ func TestPageCacheFollowsWrites(t *testing.T) {
 	}
 	if _, err := s.Page(ctx, "a", "p"); err == nil {
 		t.Error("page of a deleted site still returned")
+	}
+}
+
+// TestPageReadAfterWrite checks that a page read right after a write to the
+// page returns sees that write: the page committer drops the cached page
+// before it answers the writer, never after. The drop is slowed down here,
+// so that answering first would show.
+func TestPageReadAfterWrite(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	s.pageWrites.committed = func(id pageID) {
+		time.Sleep(20 * time.Millisecond)
+		s.pages.drop(id)
+	}
+	ctx := context.Background()
+	check(t, s.CreateSite(ctx, storage.Site{ID: "a"}))
+	for i := range 3 {
+		time.Sleep(30 * time.Millisecond) // past any slowed drop of the last write
+		s.Page(ctx, "a", "p")             // cache the page as it is before the write
+		c := storage.Comment{ID: fmt.Sprintf("01900000-0000-7000-8000-%012d", i), SiteID: "a", PageKey: "p", Status: storage.StatusApproved}
+		check(t, s.CreateComment(ctx, c, storage.Page{Key: "p"}))
+		if p, err := s.Page(ctx, "a", "p"); err != nil || p.Count != i+1 {
+			t.Fatalf("read after comment %d: count %d, %v; want %d", i+1, p.Count, err, i+1)
+		}
 	}
 }
 
