@@ -16,19 +16,7 @@ func (s *Store) PageComments(ctx context.Context, siteID, pageKey string) ([]sto
 	if err := checkParts(siteID, pageKey); err != nil {
 		return nil, err
 	}
-	out := []storage.Comment{}
-	err := s.scan(ctx, prefixComments(siteID, pageKey), func(_, v []byte) error {
-		var c storage.Comment
-		if err := decodeComment(v, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return scanAll(ctx, s, prefixComments(siteID, pageKey), decodeComment)
 }
 
 // ReaderComments returns a reader's comments on a site, oldest first.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -37,18 +38,11 @@ func (s *Store) Bans(ctx context.Context, siteID string, now time.Time) ([]stora
 	if err := checkParts(siteID); err != nil {
 		return nil, err
 	}
-	bans := []storage.Ban{}
-	err := s.scan(ctx, prefixSite("b/", siteID), func(_, v []byte) error {
-		var b storage.Ban
-		if err := json.Unmarshal(v, &b); err != nil {
-			return err
-		}
-		if b.Active(now) {
-			bans = append(bans, b)
-		}
-		return nil
-	})
-	return bans, err
+	bans, err := scanJSON[storage.Ban](ctx, s, prefixSite("b/", siteID))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(bans, func(b storage.Ban) bool { return !b.Active(now) }), nil
 }
 
 // DeleteBan lifts a ban; a missing one is no error.

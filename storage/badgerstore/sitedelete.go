@@ -2,7 +2,6 @@ package badgerstore
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -14,16 +13,7 @@ func (s *Store) Pages(ctx context.Context, siteID string) ([]storage.Page, error
 	if err := checkParts(siteID); err != nil {
 		return nil, err
 	}
-	pages := []storage.Page{}
-	err := s.scan(ctx, prefixSite("p/", siteID), func(_, v []byte) error {
-		var p storage.Page
-		if err := json.Unmarshal(v, &p); err != nil {
-			return err
-		}
-		pages = append(pages, p)
-		return nil
-	})
-	return pages, err
+	return scanJSON[storage.Page](ctx, s, prefixSite("p/", siteID))
 }
 
 // DeleteSite removes a site and everything under it. A site can hold more

@@ -112,13 +112,13 @@ func (s *Store) scan(ctx context.Context, prefix []byte, fn func(k, v []byte) er
 	})
 }
 
-// scanJSON decodes every value under prefix as a T, in key order, in one
-// snapshot.
-func scanJSON[T any](ctx context.Context, s *Store, prefix []byte) ([]T, error) {
+// scanAll decodes every value under prefix with decode, in key order, in
+// one snapshot.
+func scanAll[T any](ctx context.Context, s *Store, prefix []byte, decode func([]byte, *T) error) ([]T, error) {
 	out := []T{}
 	err := s.scan(ctx, prefix, func(_, v []byte) error {
 		var x T
-		if err := json.Unmarshal(v, &x); err != nil {
+		if err := decode(v, &x); err != nil {
 			return err
 		}
 		out = append(out, x)
@@ -128,4 +128,10 @@ func scanJSON[T any](ctx context.Context, s *Store, prefix []byte) ([]T, error) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// scanJSON decodes every value under prefix as a JSON T, in key order, in
+// one snapshot.
+func scanJSON[T any](ctx context.Context, s *Store, prefix []byte) ([]T, error) {
+	return scanAll(ctx, s, prefix, func(b []byte, x *T) error { return json.Unmarshal(b, x) })
 }
