@@ -127,7 +127,7 @@ func TestThreadCacheBudget(t *testing.T) {
 	for el := tc.lru.Front(); el != nil; el = el.Next() {
 		e := el.Value.(*pageEntry)
 		enc := e.answers[answerKey{}]
-		if want := 2*entryOverhead + len(enc.body) + len(enc.gzip); e.size != want {
+		if want := 2*entryOverhead + len(enc.body) + len(enc.gzipped()); e.size != want {
 			t.Errorf("page %s counted as %d bytes, want %d (overheads, body and gzip)", e.id.key, e.size, want)
 		}
 		sum += e.size
