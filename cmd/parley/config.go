@@ -70,19 +70,11 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return cfg, errors.New("--thread-cache-mb: want a whole number of MiB from 1 to 4096")
 	}
 	cfg.ThreadCacheMB = mb
-	switch demo {
-	case "true", "1", "yes":
-		cfg.Demo = true
-	case "false", "0", "no":
-	default:
-		return cfg, errors.New("--demo: want true or false")
+	if cfg.Demo, err = parseSwitch("--demo", demo); err != nil {
+		return cfg, err
 	}
-	switch signup {
-	case "true", "1", "yes":
-		cfg.Signup = true
-	case "false", "0", "no":
-	default:
-		return cfg, errors.New("--signup: want true or false")
+	if cfg.Signup, err = parseSwitch("--signup", signup); err != nil {
+		return cfg, err
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -104,4 +96,15 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return cfg, nil
+}
+
+// parseSwitch reads the value of an on/off flag or variable.
+func parseSwitch(name, v string) (bool, error) {
+	switch v {
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	}
+	return false, errors.New(name + ": want true or false")
 }
