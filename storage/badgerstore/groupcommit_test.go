@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,11 +36,28 @@ func holdCommitter(t *testing.T, s *Store) (release func()) {
 	}
 }
 
-// waitQueued waits until n writers are blocked sending to the committer.
-// The channel is unbuffered, so they are not observable directly; a short
-// wait after starting them is enough in practice, and a write that arrives
-// late only lands in a later group, which the assertions below would catch.
-func waitQueued() { time.Sleep(50 * time.Millisecond) }
+// waitQueued waits until n writers besides the held one (holdCommitter)
+// are inside groupCommitter.do, waiting
+// to hand their write over, so that they all join the next group. The
+// channel they send on is unbuffered, so they show only in the goroutine
+// stacks; a machine too busy to get them there within seconds fails the
+// test rather than letting it pass by chance.
+func waitQueued(t *testing.T, n int) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if strings.Count(stacks, "(*groupCommitter).do(") >= n+1 {
+			time.Sleep(10 * time.Millisecond) // from the frame to the send itself
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writers did not queue", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 func getValue(t *testing.T, s *Store, key []byte) (string, bool) {
 	t.Helper()
@@ -85,7 +104,7 @@ func TestGroupCommitSharesTransactions(t *testing.T) {
 			})
 		})
 	}
-	waitQueued()
+	waitQueued(t, writers)
 	release()
 	wg.Wait()
 
@@ -133,7 +152,7 @@ func TestGroupCommitSplitsLargeGroups(t *testing.T) {
 			mu.Unlock()
 		})
 	}
-	waitQueued()
+	waitQueued(t, writers)
 	release()
 	wg.Wait()
 	if len(txns) < 2 {
@@ -178,7 +197,7 @@ func TestGroupCommitEndedContext(t *testing.T) {
 	go func() {
 		done <- s.updatePage(ctx, "site", "page", func(txn *badger.Txn) error { ran = true; return nil })
 	}()
-	waitQueued()
+	waitQueued(t, 1)
 	cancel()
 	err := <-done
 	release()
