@@ -37,11 +37,11 @@ func holdCommitter(t *testing.T, s *Store) (release func()) {
 }
 
 // waitQueued waits until n writers besides the held one (holdCommitter)
-// are inside groupCommitter.do, waiting
-// to hand their write over, so that they all join the next group. The
-// channel they send on is unbuffered, so they show only in the goroutine
-// stacks; a machine too busy to get them there within seconds fails the
-// test rather than letting it pass by chance.
+// are inside groupCommitter.do, waiting to hand their write over, so that
+// they all join the next group. The channel they send on is unbuffered, so
+// they show only in the goroutine stacks; a machine too busy to get them
+// there within seconds fails the test rather than letting it pass by
+// chance.
 func waitQueued(t *testing.T, n int) {
 	t.Helper()
 	buf := make([]byte, 1<<20)
