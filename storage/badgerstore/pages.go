@@ -51,8 +51,10 @@ func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
 }
 
 // Counts returns the approved-comment count of each given page key that
-// exists; missing pages are absent from the map. Each page is read through
-// Page, so pages a thread read has decoded are not decoded again.
+// exists; missing pages are absent from the map. Pages in the page cache
+// are not read again; the others are read in one transaction (a listing
+// page asks mostly for posts without comments, which are never cached)
+// and cached.
 func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[string]int, error) {
 	if err := checkParts(siteID); err != nil {
 		return nil, err
@@ -61,15 +63,39 @@ func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[s
 		return nil, err
 	}
 	counts := make(map[string]int, len(keys))
+	var missing []string
 	for _, k := range keys {
-		p, err := s.Page(ctx, siteID, k)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
+		if p, ok := s.pages.get(pageID{siteID, k}); ok {
+			counts[k] = p.Count
+		} else {
+			missing = append(missing, k)
 		}
-		if err != nil {
-			return nil, err
+	}
+	if len(missing) == 0 {
+		return counts, ctx.Err()
+	}
+	gen := s.pages.generation()
+	var read []storage.Page
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		for _, k := range missing {
+			var p storage.Page
+			err := getJSON(txn, keyPage(siteID, k), &p)
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			read = append(read, p)
 		}
-		counts[k] = p.Count
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range read {
+		s.pages.put(pageID{p.SiteID, p.Key}, p, gen)
+		counts[p.Key] = p.Count
 	}
 	return counts, nil
 }
