@@ -55,7 +55,8 @@
 //
 // # Transactions and concurrency
 //
-// Each Store method is one Badger transaction, so a record and its indexes
+// Each Store method runs in one Badger transaction (page writes may share
+// theirs with other page writes, below), so a record and its indexes
 // always change together. Writes are synchronous (Badger SyncWrites): a nil
 // error means the data is on disk.
 //
