@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -14,21 +15,45 @@ func (s *Store) Page(ctx context.Context, siteID, key string) (storage.Page, err
 	if err := checkParts(siteID, key); err != nil {
 		return storage.Page{}, err
 	}
-	id := pageID{siteID, key}
-	if p, ok := s.pages.get(id); ok {
+	if p, ok := s.pages.get(pageID{siteID, key}); ok {
+		if p.SiteID == "" {
+			return storage.Page{}, noPage(siteID, key)
+		}
 		return p, ctx.Err()
 	}
 	gen := s.pages.generation()
 	var p storage.Page
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		return notFound(getJSON(txn, keyPage(siteID, key), &p), "page %q of site %q", key, siteID)
+		return getJSON(txn, keyPage(siteID, key), &p)
 	})
-	if err == nil {
-		// The key is built from the decoded record, not from siteID and
-		// key, which may alias a caller's reused buffer (fiber's).
-		s.pages.put(pageID{p.SiteID, p.Key}, p, gen)
+	switch {
+	case err == nil:
+		s.cachePage(p, gen)
+	case errors.Is(err, badger.ErrKeyNotFound):
+		s.cacheNoPage(siteID, key, gen)
+		return storage.Page{}, noPage(siteID, key)
 	}
 	return p, err
+}
+
+// noPage is the error for a page that does not exist.
+func noPage(siteID, key string) error {
+	return notFound(badger.ErrKeyNotFound, "page %q of site %q", key, siteID)
+}
+
+// cachePage caches a page read at generation gen. The key is built from
+// the decoded record, not from the caller's ids, which may alias a reused
+// buffer (fiber's).
+func (s *Store) cachePage(p storage.Page, gen uint64) {
+	s.pages.put(pageID{p.SiteID, p.Key}, p, gen)
+}
+
+// cacheNoPage caches that a page did not exist at generation gen, as a
+// zero Page (a stored page always has its site id): the widget of a post
+// without comments, and the counts of a listing, ask for such pages on
+// every view. The page's first comment drops the entry like any write.
+func (s *Store) cacheNoPage(siteID, key string, gen uint64) {
+	s.pages.put(pageID{strings.Clone(siteID), strings.Clone(key)}, storage.Page{}, gen)
 }
 
 // UpdatePage replaces a page's URL, title and locked flag; its count and
@@ -52,9 +77,8 @@ func (s *Store) UpdatePage(ctx context.Context, p storage.Page) error {
 
 // Counts returns the approved-comment count of each given page key that
 // exists; missing pages are absent from the map. Pages in the page cache
-// are not read again; the others are read in one transaction (a listing
-// page asks mostly for posts without comments, which are never cached)
-// and cached.
+// (missing ones too) are not read again; the others are read in one
+// transaction and cached.
 func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[string]int, error) {
 	if err := checkParts(siteID); err != nil {
 		return nil, err
@@ -65,36 +89,36 @@ func (s *Store) Counts(ctx context.Context, siteID string, keys []string) (map[s
 	counts := make(map[string]int, len(keys))
 	var missing []string
 	for _, k := range keys {
-		if p, ok := s.pages.get(pageID{siteID, k}); ok {
-			counts[k] = p.Count
-		} else {
+		switch p, ok := s.pages.get(pageID{siteID, k}); {
+		case !ok:
 			missing = append(missing, k)
+		case p.SiteID != "":
+			counts[k] = p.Count
 		}
 	}
 	if len(missing) == 0 {
 		return counts, ctx.Err()
 	}
 	gen := s.pages.generation()
-	var read []storage.Page
+	read := make([]storage.Page, len(missing)) // zero where there is none
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		for _, k := range missing {
-			var p storage.Page
-			err := getJSON(txn, keyPage(siteID, k), &p)
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			}
-			if err != nil {
+		for i, k := range missing {
+			err := getJSON(txn, keyPage(siteID, k), &read[i])
+			if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 				return err
 			}
-			read = append(read, p)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range read {
-		s.pages.put(pageID{p.SiteID, p.Key}, p, gen)
+	for i, p := range read {
+		if p.SiteID == "" {
+			s.cacheNoPage(siteID, missing[i], gen)
+			continue
+		}
+		s.cachePage(p, gen)
 		counts[p.Key] = p.Count
 	}
 	return counts, nil

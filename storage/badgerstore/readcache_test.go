@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -131,6 +132,38 @@ func TestPageReadAfterWrite(t *testing.T) {
 		if p, err := s.Page(ctx, "a", "p"); err != nil || p.Count != i+1 {
 			t.Fatalf("read after comment %d: count %d, %v; want %d", i+1, p.Count, err, i+1)
 		}
+	}
+}
+
+// TestMissingPagesAreCached checks that a page without comments is
+// remembered as missing by Page and Counts, and that its first comment
+// makes it found.
+func TestMissingPagesAreCached(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	ctx := context.Background()
+	check(t, s.CreateSite(ctx, storage.Site{ID: "a"}))
+	if _, err := s.Page(ctx, "a", "p"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("Page(missing) = %v, want ErrNotFound", err)
+	}
+	if counts, err := s.Counts(ctx, "a", []string{"q"}); err != nil || len(counts) != 0 {
+		t.Fatalf("Counts(missing) = %v, %v; want empty", counts, err)
+	}
+	ids := map[string]string{"p": "01900000-0000-7000-8000-000000000001", "q": "01900000-0000-7000-8000-000000000002"}
+	for _, key := range []string{"p", "q"} {
+		if p, ok := s.pages.get(pageID{"a", key}); !ok || p.SiteID != "" {
+			t.Errorf("page %s: cached %v as %+v; want cached as missing", key, ok, p)
+		}
+		if _, err := s.Page(ctx, "a", key); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("Page(%s) from the cache = %v, want ErrNotFound", key, err)
+		}
+		c := storage.Comment{ID: ids[key], SiteID: "a", PageKey: key, Status: storage.StatusApproved}
+		check(t, s.CreateComment(ctx, c, storage.Page{Key: key}))
+	}
+	if p, err := s.Page(ctx, "a", "p"); err != nil || p.Count != 1 {
+		t.Errorf("Page after the first comment = %+v, %v; want count 1", p, err)
+	}
+	if counts, err := s.Counts(ctx, "a", []string{"q"}); err != nil || counts["q"] != 1 {
+		t.Errorf("Counts after the first comment = %v, %v; want q: 1", counts, err)
 	}
 }
 
