@@ -80,8 +80,9 @@
 // # Read caches
 //
 // Decoded sites and pages are kept in memory (readcache.go), since every
-// public request reads both. This process is the only writer (Badger locks
-// the directory): site writes drop their entry after committing, and the
-// page committer drops the entry of every page a transaction wrote after
-// committing it.
+// public request reads both; so is the absence of a page without comments.
+// This process is the only writer (Badger locks the directory): site writes
+// drop their entry after committing, and the page committer drops the
+// entry of every page a transaction wrote after committing it, before
+// answering its writers.
 package badgerstore
