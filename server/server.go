@@ -49,7 +49,6 @@ type Server struct {
 	poster *posting.Poster
 	assets *widget.Assets
 	cfg    Config
-	log    *slog.Logger
 	ipKey  []byte
 	// threads caches pages' threads between writes.
 	threads *threadCache
@@ -87,7 +86,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load ip hash key: %w", err)
 	}
-	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, log: cfg.Logger, ipKey: ipKey,
+	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, ipKey: ipKey,
 		threads: newThreadCache(cfg.ThreadCacheBytes)}
 	s.admin, err = admin.New(admin.Config{
 		Store: store, Poster: s.poster, BaseURL: cfg.BaseURL, Logger: cfg.Logger, Now: cfg.Now,
@@ -183,7 +182,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			return herr
 		}
 	}
-	s.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
+	s.cfg.Logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.Int("status", c.Response().StatusCode()),
