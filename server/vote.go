@@ -55,7 +55,7 @@ func (s *Server) vote(c *fiber.Ctx) error {
 	if s.locked(page, site) {
 		return forbidden("locked", "This discussion is closed.")
 	}
-	cm, err = s.store.SetVote(ctx, site.ID, cm.ID, rd.hash, *in.Value)
+	cm, err = s.store.SetVote(ctx, storage.Vote{SiteID: site.ID, CommentID: cm.ID, VoterHash: rd.hash, Value: *in.Value})
 	if err != nil {
 		return err
 	}

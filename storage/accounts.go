@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +27,33 @@ type User struct {
 	Admin        bool            `json:"admin"`         // instance admin: every site
 	Roles        map[string]Role `json:"roles"`         // site id -> role
 	Created      time.Time       `json:"created"`
+	// DisplayName is the name the user's staff replies carry; readers
+	// cannot post under it or a name confusable with it.
+	DisplayName string `json:"display_name,omitempty"`
+	// KnownClients are the IP hashes of the user's latest successful
+	// sign-ins, newest first: a flood of failures from elsewhere does not
+	// lock the user out from these.
+	KnownClients []string `json:"known_clients,omitempty"`
+}
+
+// MaxKnownClients is how many addresses User.KnownClients keeps.
+const MaxKnownClients = 5
+
+// RememberClient puts ipHash first in u.KnownClients, keeping at most
+// MaxKnownClients.
+func (u *User) RememberClient(ipHash string) {
+	list := []string{ipHash}
+	for _, c := range u.KnownClients {
+		if c != ipHash && len(list) < MaxKnownClients {
+			list = append(list, c)
+		}
+	}
+	u.KnownClients = list
+}
+
+// KnowsClient reports whether ipHash signed in as u recently.
+func (u User) KnowsClient(ipHash string) bool {
+	return ipHash != "" && slices.Contains(u.KnownClients, ipHash)
 }
 
 // Role returns the user's role on a site ("" when they hold none).
@@ -96,6 +124,9 @@ type Flag struct {
 	Reason     string    `json:"reason"`
 	Note       string    `json:"note,omitempty"`
 	Created    time.Time `json:"created"`
+	// IPHash is the flagger's keyed address hash: one flag per comment
+	// per address, however many reader tokens it uses. Empty: not checked.
+	IPHash string `json:"ip_hash,omitempty"`
 }
 
 // FlagSummary is a flagged comment with the flags it has collected.

@@ -46,7 +46,7 @@ type AccountStore interface {
 	MatchBan(ctx context.Context, siteID string, now time.Time, keys ...BanKey) (Ban, error)
 
 	// AddFlag records a reader's flag on a comment. ErrConflict if this
-	// reader already flagged it, ErrNotFound if the comment does not exist,
+	// reader, or another from the same non-empty IPHash, already flagged it, ErrNotFound if the comment does not exist,
 	// ErrInvalid for an empty reader hash.
 	AddFlag(ctx context.Context, f Flag) error
 	// FlaggedComments returns a site's comments that have flags, oldest

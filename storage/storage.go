@@ -48,19 +48,51 @@ type SiteSettings struct {
 	AllowLinks     bool           `json:"allow_links"`      // keep links in rendered bodies
 	AllowImages    bool           `json:"allow_images"`     // keep images in rendered bodies
 	CloseAfterDays int            `json:"close_after_days"` // 0: pages never close
-	BlockedWords   []string       `json:"blocked_words"`
-	NotifyEmail    string         `json:"notify_email"`
-	WebhookURL     string         `json:"webhook_url"`
+	// BlockedWords refuse a comment that contains one; SuspectWords hold
+	// it for a moderator. Both match whole words of the normalized text.
+	BlockedWords []string `json:"blocked_words"`
+	SuspectWords []string `json:"suspect_words"`
+	// MaxLinks holds a comment with more links than this; -1: no limit.
+	MaxLinks int `json:"max_links"`
+	// MinSubmitTime holds a comment sent sooner than this after its form
+	// was shown, or with the form's hidden honeypot field filled in; 0
+	// turns the form check off.
+	MinSubmitTime time.Duration `json:"min_submit_time"`
+	// DuplicateWindow refuses the same text from the same reader or
+	// address within this long; 0 turns the check off.
+	DuplicateWindow time.Duration `json:"duplicate_window"`
+	// CheckURL is the owner's own spam service, asked about every new or
+	// edited comment with a signed request (Site.SigningSecret).
+	CheckURL string `json:"check_url,omitempty"`
+	// RateLimits override the instance's defaults for this site.
+	RateLimits  RateLimits `json:"rate_limits"`
+	NotifyEmail string     `json:"notify_email"`
+	WebhookURL  string     `json:"webhook_url"`
 }
+
+// RateLimits are how many writes of each kind one address or one reader
+// may make per RatePeriod; 0 means the instance's default.
+type RateLimits struct {
+	Posts int `json:"posts,omitempty"`
+	Edits int `json:"edits,omitempty"`
+	Votes int `json:"votes,omitempty"`
+	Flags int `json:"flags,omitempty"`
+}
+
+// RatePeriod is the period of the per-site rate limits.
+const RatePeriod = 10 * time.Minute
 
 // DefaultSiteSettings returns the settings a new site starts with.
 func DefaultSiteSettings() SiteSettings {
 	return SiteSettings{
-		Moderation: ModerateNone,
-		EditWindow: 15 * time.Minute,
-		MaxDepth:   5,
-		MaxLength:  10000,
-		AllowLinks: true,
+		Moderation:      ModerateNone,
+		EditWindow:      15 * time.Minute,
+		MaxDepth:        5,
+		MaxLength:       10000,
+		AllowLinks:      true,
+		MaxLinks:        2,
+		MinSubmitTime:   3 * time.Second,
+		DuplicateWindow: 24 * time.Hour,
 	}
 }
 
@@ -72,6 +104,9 @@ type Site struct {
 	Origins  []string     `json:"origins"` // allowed origins; a port of "*" matches any port
 	Settings SiteSettings `json:"settings"`
 	Created  time.Time    `json:"created"`
+	// SigningSecret keys the signatures of the site's outgoing requests
+	// (the external check, webhooks); only its owner sees it.
+	SigningSecret string `json:"signing_secret,omitempty"`
 }
 
 // Page is one discussion: a site's page key with its metadata.
@@ -145,6 +180,20 @@ type Comment struct {
 	IPHash     string    `json:"ip_hash,omitempty"`     // keyed hash of the client IP
 	// Pinned top-level comments are shown first in the public thread.
 	Pinned bool `json:"pinned,omitempty"`
+	// HoldReasons say why the moderation pipeline held the comment for
+	// review (reason codes such as "links"), set on every reader write.
+	HoldReasons []string `json:"hold_reasons,omitempty"`
+}
+
+// Vote is one voter's vote on a comment.
+type Vote struct {
+	SiteID    string
+	CommentID string
+	VoterHash string // the reader hash
+	// IPHash is the voter's keyed address hash: one vote per comment per
+	// address, however many reader tokens it uses. Empty: not checked.
+	IPHash string
+	Value  int // -1, 0 (withdraw) or 1
 }
 
 // Store is the persistence interface of Parley. Implementations must be safe
@@ -155,8 +204,8 @@ type Store interface {
 	CreateSite(ctx context.Context, s Site) error
 	// Site returns a site. ErrNotFound if there is none.
 	Site(ctx context.Context, id string) (Site, error)
-	// UpdateSite replaces a site's name, origins and settings. ErrNotFound if
-	// it does not exist.
+	// UpdateSite replaces a site's name, origins, settings and signing
+	// secret. ErrNotFound if it does not exist.
 	UpdateSite(ctx context.Context, s Site) error
 	// Sites lists all sites ordered by id.
 	Sites(ctx context.Context) ([]Site, error)
@@ -189,15 +238,19 @@ type Store interface {
 	// run more than once when the transaction is retried, so it must only
 	// change the *Comment.
 	UpdateComment(ctx context.Context, siteID, id string, fn func(*Comment) error) (Comment, error)
-	// SetVote records a voter's vote (-1, 0 or 1; 0 withdraws it) on a
-	// comment, one per voter, and returns the comment with its new score.
-	// ErrInvalid for another value or an empty voter; ErrNotFound for an
-	// unknown comment.
-	SetVote(ctx context.Context, siteID, commentID, voterHash string, value int) (Comment, error)
+	// SetVote records v (Value -1, 0 or 1; 0 withdraws it), one vote per
+	// voter per comment, and returns the comment with its new score.
+	// ErrConflict if another voter from v.IPHash holds a vote on the
+	// comment; ErrInvalid for another value or an empty voter; ErrNotFound
+	// for an unknown comment.
+	SetVote(ctx context.Context, v Vote) (Comment, error)
 	// Votes returns the voter's non-zero votes on the given page, by comment id.
 	Votes(ctx context.Context, siteID, pageKey, voterHash string) (map[string]int, error)
 	// ReaderComments returns a reader's comments on a site, oldest first.
 	ReaderComments(ctx context.Context, siteID, readerHash string) ([]Comment, error)
+	// AddressComments returns the comments posted on a site from one
+	// address (IP hash) at or after since, oldest first.
+	AddressComments(ctx context.Context, siteID, ipHash string, since time.Time) ([]Comment, error)
 	// CommentsByStatus returns a site's comments of one status, oldest
 	// first. ErrInvalid for an unknown status.
 	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)
@@ -206,8 +259,9 @@ type Store interface {
 	// bans and audit entries, and every user's role on it. ErrNotFound if it
 	// does not exist.
 	DeleteSite(ctx context.Context, id string) error
-	// Pages lists a site's pages ordered by key.
-	Pages(ctx context.Context, siteID string) ([]Page, error)
+	// Pages lists a site's pages ordered by key: at most limit (<= 0: all)
+	// whose keys sort after after ("" : from the first).
+	Pages(ctx context.Context, siteID, after string, limit int) ([]Page, error)
 
 	// Accounts, sessions, bans, flags and the audit log: see accounts.go.
 	AccountStore

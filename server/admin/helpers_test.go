@@ -177,7 +177,7 @@ func (e *env) snapshot() string {
 	e.must(err)
 	all = append(all, sites)
 	for _, s := range sites {
-		pages, _ := e.store.Pages(e.ctx, s.ID)
+		pages, _ := e.store.Pages(e.ctx, s.ID, "", 0)
 		comments, _ := e.store.PageComments(e.ctx, s.ID, "p")
 		bans, _ := e.store.Bans(e.ctx, s.ID, e.clock.Now())
 		audit, _ := e.store.Audit(e.ctx, s.ID, 0)

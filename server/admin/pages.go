@@ -9,7 +9,7 @@ import (
 )
 
 func (h *Handler) pagesPage(c *fiber.Ctx) error {
-	pages, err := h.store.Pages(c.UserContext(), siteOf(c).ID)
+	pages, err := h.store.Pages(c.UserContext(), siteOf(c).ID, "", 0)
 	if err != nil {
 		return err
 	}

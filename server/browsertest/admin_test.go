@@ -124,7 +124,7 @@ func TestAdminFromNothingToModeratedDiscussion(t *testing.T) {
 	e.waitFor("the pages list", `document.querySelector('button[value=lock]')`)
 	click("button[value=lock]")
 	e.waitFor("the lock", `/locked/.test(document.querySelector('.flash')?.textContent || '')`)
-	p, err := e.store.Pages(context.Background(), "myblog")
+	p, err := e.store.Pages(context.Background(), "myblog", "", 0)
 	if err != nil || len(p) != 1 || !p[0].Locked {
 		t.Errorf("pages after locking: %+v %v", p, err)
 	}

@@ -66,7 +66,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 	_, err := s.UpdateComment(ctx, "blog", ids[2], func(c *storage.Comment) error { c.Status = storage.StatusApproved; return nil })
 	check(t, err)
-	_, err = s.SetVote(ctx, "blog", ids[0], "voter", -1)
+	_, err = s.SetVote(ctx, storage.Vote{SiteID: "blog", CommentID: ids[0], VoterHash: "voter", Value: -1})
 	check(t, err)
 	secret, err := s.Secret(ctx, "ip")
 	check(t, err)
@@ -187,7 +187,7 @@ func TestRefusesNUL(t *testing.T) {
 		"CreateSite":    s.CreateSite(ctx, storage.Site{ID: "a\x00b"}),
 		"CreateComment": s.CreateComment(ctx, c, storage.Page{}),
 		"Counts":        second(s.Counts(ctx, "blog", []string{"ok", "a\x00"})),
-		"SetVote":       second(s.SetVote(ctx, "blog", c.ID, "v\x00", 1)),
+		"SetVote":       second(s.SetVote(ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: "v\x00", Value: 1})),
 		"Status":        second(s.CommentsByStatus(ctx, "blog", "bogus")),
 	} {
 		if !errors.Is(err, storage.ErrInvalid) {

@@ -24,6 +24,8 @@ import (
 //	  Author.Email, Author.Badge, Markdown, HTML, Status, ReaderHash, IPHash
 //	varints: Created and Edited in Unix nanoseconds (0: zero time), Score
 //	flags byte: bit 0 Pinned
+//	HoldReasons: a uvarint count, then each as a string (absent in
+//	  records written before they existed: none)
 const commentV1 = 1
 
 var errCorrupt = errors.New("badgerstore: corrupt comment record")
@@ -35,6 +37,9 @@ func encodeComment(c storage.Comment) []byte {
 	n := 1 + 3*binary.MaxVarintLen64 + 1
 	for _, s := range strs {
 		n += binary.MaxVarintLen64 + len(s)
+	}
+	for _, r := range c.HoldReasons {
+		n += binary.MaxVarintLen64 + len(r)
 	}
 	b := make([]byte, 0, n)
 	b = append(b, commentV1)
@@ -49,7 +54,13 @@ func encodeComment(c storage.Comment) []byte {
 	if c.Pinned {
 		flags |= 1
 	}
-	return append(b, flags)
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, uint64(len(c.HoldReasons)))
+	for _, r := range c.HoldReasons {
+		b = binary.AppendUvarint(b, uint64(len(r)))
+		b = append(b, r...)
+	}
+	return b
 }
 
 // decodeComment reads a stored comment in either form. b may be Badger's
@@ -99,6 +110,27 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return fmt.Errorf("%w: no flags", errCorrupt)
 	}
 	c.Pinned = rest[0]&1 != 0
+	c.HoldReasons = nil
+	pos = len(raw) - len(rest) + 1
+	if pos == len(raw) {
+		return nil // written before HoldReasons existed
+	}
+	count, n := binary.Uvarint(raw[pos:])
+	if n <= 0 || count > uint64(len(raw)-pos) {
+		return errCorrupt
+	}
+	pos += n
+	if count == 0 {
+		return nil
+	}
+	c.HoldReasons = make([]string, count)
+	for i := range c.HoldReasons {
+		r, err := next()
+		if err != nil {
+			return err
+		}
+		c.HoldReasons[i] = r
+	}
 	return nil
 }
 

@@ -16,6 +16,7 @@ func TestCommentCodec(t *testing.T) {
 		Markdown: "*hi*\n\nthere", HTML: "<p><em>hi</em></p>\n<p>there</p>",
 		Created: time.Date(2026, 11, 28, 12, 0, 0, 123456789, time.UTC), Edited: time.Date(2026, 11, 28, 12, 5, 0, 0, time.UTC),
 		Status: storage.StatusApproved, Score: -3, ReaderHash: "r", IPHash: "i", Pinned: true,
+		HoldReasons: []string{"links", "suspect_word"},
 	}
 	for name, c := range map[string]storage.Comment{"full": full, "empty": {}, "unedited": {ID: "x", Created: full.Created, Score: 7}} {
 		var got storage.Comment
@@ -32,7 +33,14 @@ func TestCommentCodec(t *testing.T) {
 	if err := decodeComment(old, &got); err != nil || !reflect.DeepEqual(got, full) {
 		t.Errorf("JSON record: %v\n got %+v", err, got)
 	}
-	enc := encodeComment(full)
+	// Records written before HoldReasons existed end after the flags.
+	plain := full
+	plain.HoldReasons = nil
+	enc := encodeComment(plain)
+	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, plain) {
+		t.Errorf("record without hold reasons: %v\n got %+v", err, got)
+	}
+	enc = encodeComment(full)
 	for _, bad := range [][]byte{nil, {9}, enc[:len(enc)/2], enc[:len(enc)-1]} {
 		if err := decodeComment(bad, &got); err == nil {
 			t.Errorf("corrupt record %x decoded", bad)

@@ -18,6 +18,8 @@
 //     same snapshot;
 //   - a reader's own comments (export, deletion): scan r/<site>\0<reader>\0
 //     the same way;
+//   - an address's recent comments (duplicate detection): scan
+//     ip/<site>\0<ipHash>\0 from the UUIDv7 prefix of the first time wanted;
 //   - a reader's votes on a page: scan rv/<site>\0<voter>\0<page>\0, whose
 //     values are the votes themselves.
 //
@@ -36,19 +38,28 @@
 //	q/<site>\0<status>\0<commentID>             page key (raw): status index
 //	r/<site>\0<readerHash>\0<commentID>         page key (raw): reader index,
 //	                                            only for comments with a reader
+//	ip/<site>\0<ipHash>\0<commentID>            page key (raw): address index,
+//	                                            only for comments with an IP
+//	                                            hash and stored since the
+//	                                            index exists
 //	v/<site>\0<commentID>\0<voterHash>          vote, -1 or 1 (JSON)
+//	va/<site>\0<commentID>\0<ipHash>            voter hash (raw): the voter
+//	                                            holding this address's vote
 //	rv/<site>\0<voterHash>\0<page>\0<commentID> vote, -1 or 1 (JSON)
 //	u/<userName>                                storage.User (JSON), roles inside
 //	sess/<tokenHash>                            storage.Session (JSON), Badger TTL
 //	b/<site>\0<kind>\0<value>                   storage.Ban (JSON)
 //	f/<site>\0<commentID>\0<readerHash>         storage.Flag (JSON): one per
-//	                                            reader, grouped by comment
+//	                                            reader and per address,
+//	                                            grouped by comment
 //	a/<site>\0<auditID>                         storage.AuditEntry (JSON);
 //	                                            UUIDv7 ids, newest last
 //	meta/schema                                 schema version (JSON number)
 //	meta/secret/<name>                          32 random bytes (raw)
 //
-// A withdrawn vote deletes both vote keys rather than storing 0. Users are
+// A withdrawn vote deletes its vote keys rather than storing 0. Sites
+// stored before the moderation settings existed are read with their
+// defaults (sites.go decodeSite). Users are
 // few, so a site's members are found by scanning u/. DeleteSite removes
 // every per-site prefix (siteKinds in keys_accounts.go) in batches, the
 // site record last.
@@ -81,6 +92,8 @@
 //
 // Decoded sites and pages are kept in memory (readcache.go), since every
 // public request reads both; so is the absence of a page without comments.
+// The page cache counts the bytes of its entries (8 MB at most), since
+// readers choose the keys of pages without comments.
 // This process is the only writer (Badger locks the directory): site writes
 // drop their entry after committing, and the page committer drops the
 // entry of every page a transaction wrote after committing it, before

@@ -48,6 +48,16 @@ func keyReader(site, reader, id string) []byte {
 
 func prefixReader(site, reader string) []byte { return []byte("r/" + site + sep + reader + sep) }
 
+func keyAddress(site, ipHash, id string) []byte {
+	return []byte("ip/" + site + sep + ipHash + sep + id)
+}
+
+func prefixAddress(site, ipHash string) []byte { return []byte("ip/" + site + sep + ipHash + sep) }
+
+func keyAddressVote(site, id, ipHash string) []byte {
+	return []byte("va/" + site + sep + id + sep + ipHash)
+}
+
 func keyVote(site, id, voter string) []byte { return []byte("v/" + site + sep + id + sep + voter) }
 
 func keyVoterPage(site, voter, page, id string) []byte {

@@ -3,6 +3,8 @@ package badgerstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -27,6 +29,26 @@ func (s *Store) ReaderComments(ctx context.Context, siteID, readerHash string) (
 	return s.indexed(ctx, siteID, prefixReader(siteID, readerHash))
 }
 
+// AddressComments returns the comments posted on a site from one address
+// at or after since, oldest first: the address index is keyed by comment
+// id, a UUIDv7 whose leading hex digits are its creation time, so the scan
+// starts at since. Comments written before the index existed are not in it.
+func (s *Store) AddressComments(ctx context.Context, siteID, ipHash string, since time.Time) ([]storage.Comment, error) {
+	if err := checkParts(siteID, ipHash); err != nil {
+		return nil, err
+	}
+	prefix := prefixAddress(siteID, ipHash)
+	return s.indexedFrom(ctx, siteID, prefix, append(slices.Clip(prefix), idPrefix(since)...))
+}
+
+// idPrefix is the start of every UUIDv7 string made at or after t (in
+// milliseconds): 48 bits of Unix time as "xxxxxxxx-xxxx".
+func idPrefix(t time.Time) string {
+	ms := max(t.UnixMilli(), 0)
+	h := fmt.Sprintf("%012x", ms)
+	return h[:8] + "-" + h[8:12]
+}
+
 // CommentsByStatus returns a site's comments of one status, oldest first.
 // ErrInvalid for an unknown status.
 func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status storage.Status) ([]storage.Comment, error) {
@@ -43,11 +65,16 @@ func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status stor
 // are page keys, and reads each comment it names, all in one snapshot so
 // the index and the records agree.
 func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte) ([]storage.Comment, error) {
+	return s.indexedFrom(ctx, siteID, prefix, prefix)
+}
+
+// indexedFrom is indexed from the first key at or after start.
+func (s *Store) indexedFrom(ctx context.Context, siteID string, prefix, start []byte) ([]storage.Comment, error) {
 	out := []storage.Comment{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
+		for it.Seek(start); it.Valid(); it.Next() {
 			item := it.Item()
 			id := string(item.Key()[len(prefix):])
 			var page string

@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,9 +86,10 @@ func (s *Store) MatchBan(ctx context.Context, siteID string, now time.Time, keys
 	return found, err
 }
 
-// AddFlag records one reader's flag on a comment; the read of the flag key
-// makes two concurrent flags by one reader conflict, so one of them sees
-// the other and gets ErrConflict.
+// AddFlag records one reader's flag on a comment. The reads of the flag
+// key and of the comment's other flags make two concurrent flags by one
+// reader or one address conflict, so the second sees the first and gets
+// ErrConflict. A comment has few flags, so the address check scans them.
 func (s *Store) AddFlag(ctx context.Context, f storage.Flag) error {
 	if f.ReaderHash == "" || f.SiteID == "" || f.CommentID == "" {
 		return fmt.Errorf("badgerstore: flag needs a site, a comment and a reader: %w", storage.ErrInvalid)
@@ -95,20 +97,40 @@ func (s *Store) AddFlag(ctx context.Context, f storage.Flag) error {
 	if err := checkParts(f.SiteID, f.CommentID, f.ReaderHash); err != nil {
 		return err
 	}
+	taken := fmt.Errorf("badgerstore: flag on %q: %w", f.CommentID, storage.ErrConflict)
 	return s.update(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(keyLocator(f.SiteID, f.CommentID)); err != nil {
 			return notFound(err, "comment %q of site %q", f.CommentID, f.SiteID)
 		}
 		k := keyFlag(f.SiteID, f.CommentID, f.ReaderHash)
-		taken, err := exists(txn, k)
-		if err != nil {
-			return err
+		if ok, err := exists(txn, k); err != nil || ok {
+			return cmp.Or(err, taken)
 		}
-		if taken {
-			return fmt.Errorf("badgerstore: flag on %q: %w", f.CommentID, storage.ErrConflict)
+		if ok, err := addressFlagged(txn, f); err != nil || ok {
+			return cmp.Or(err, taken)
 		}
 		return setJSON(txn, k, f)
 	})
+}
+
+// addressFlagged reports whether another flag of f's comment came from
+// f's address.
+func addressFlagged(txn *badger.Txn, f storage.Flag) (bool, error) {
+	if f.IPHash == "" {
+		return false, nil
+	}
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixFlags(f.SiteID, f.CommentID)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var other storage.Flag
+		if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &other) }); err != nil {
+			return false, err
+		}
+		if other.IPHash == f.IPHash {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // FlaggedComments groups a site's flags by comment. Flag keys start with

@@ -17,8 +17,13 @@ type readCache[K comparable, V any] struct {
 	mu    sync.Mutex
 	gen   uint64
 	items map[K]V
-	max   int       // entries; a full cache is emptied, which is rare and cheap
-	clone func(V) V // copies what a caller could change; nil: values are plain
+	// budget bounds the summed cost of the entries; a full cache is
+	// emptied, which is rare and cheap. cost is what one entry counts
+	// (nil: 1 each).
+	budget int
+	cost   func(K, V) int
+	used   int
+	clone  func(V) V // copies what a caller could change; nil: values are plain
 }
 
 // get returns a copy of the cached value, if any.
@@ -46,13 +51,38 @@ func (c *readCache[K, V]) put(k K, v V, gen uint64) {
 	if c.gen != gen {
 		return
 	}
-	if c.items == nil || len(c.items) >= c.max {
-		c.items = make(map[K]V)
+	c.remove(k)
+	n := c.costOf(k, v)
+	if c.items == nil || c.used+n > c.budget {
+		c.items, c.used = make(map[K]V), 0
 	}
 	if c.clone != nil {
 		v = c.clone(v)
 	}
 	c.items[k] = v
+	c.used += n
+}
+
+func (c *readCache[K, V]) costOf(k K, v V) int {
+	if c.cost == nil {
+		return 1
+	}
+	return c.cost(k, v)
+}
+
+// remove deletes k's entry and its cost; c.mu is held.
+func (c *readCache[K, V]) remove(k K) {
+	if old, ok := c.items[k]; ok {
+		c.used -= c.costOf(k, old)
+		delete(c.items, k)
+	}
+}
+
+// size is the summed cost of the entries.
+func (c *readCache[K, V]) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
 }
 
 // drop forgets a record that changed.
@@ -60,7 +90,7 @@ func (c *readCache[K, V]) drop(k K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	delete(c.items, k)
+	c.remove(k)
 }
 
 // clear forgets everything, for changes too wide to name (a site's deletion).
@@ -68,15 +98,25 @@ func (c *readCache[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	c.items = nil
+	c.items, c.used = nil, 0
 }
 
 // cloneSite copies the slices of a site so callers cannot change the cache.
 func cloneSite(s storage.Site) storage.Site {
 	s.Origins = slices.Clone(s.Origins)
 	s.Settings.BlockedWords = slices.Clone(s.Settings.BlockedWords)
+	s.Settings.SuspectWords = slices.Clone(s.Settings.SuspectWords)
 	return s
 }
 
 // pageID names a page in the page cache.
 type pageID struct{ site, key string }
+
+// pageCost is what a cached page counts against the page cache's budget:
+// its strings plus the map cell and struct around them. Keys of pages
+// without comments can be 2 KB each, and readers choose them (counts of
+// any key they like), so the cache counts bytes rather than entries.
+func pageCost(id pageID, p storage.Page) int {
+	const overhead = 160
+	return overhead + len(id.site) + len(id.key) + len(p.SiteID) + len(p.Key) + len(p.URL) + len(p.Title)
+}

@@ -92,7 +92,7 @@ func TestPageCacheFollowsWrites(t *testing.T) {
 	if p, _ := s.Page(ctx, "a", "p"); p.Count != 2 {
 		t.Errorf("cached page missed a comment: count %d", p.Count)
 	}
-	if _, err := s.SetVote(ctx, "a", "01900000-0000-7000-8000-000000000001", "v", 1); err != nil {
+	if _, err := s.SetVote(ctx, storage.Vote{SiteID: "a", CommentID: "01900000-0000-7000-8000-000000000001", VoterHash: "v", Value: 1}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := s.Page(ctx, "a", "p")

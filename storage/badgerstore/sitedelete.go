@@ -2,18 +2,42 @@ package badgerstore
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/parley-dev/parley/storage"
 )
 
-// Pages lists a site's pages ordered by key: one prefix scan.
-func (s *Store) Pages(ctx context.Context, siteID string) ([]storage.Page, error) {
-	if err := checkParts(siteID); err != nil {
+// Pages lists a site's pages ordered by key, at most limit (<= 0: all)
+// after the key after: one prefix scan from there.
+func (s *Store) Pages(ctx context.Context, siteID, after string, limit int) ([]storage.Page, error) {
+	if err := checkParts(siteID, after); err != nil {
 		return nil, err
 	}
-	return scanJSON[storage.Page](ctx, s, prefixSite("p/", siteID))
+	prefix := prefixSite("p/", siteID)
+	out := []storage.Page{}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		it.Seek(prefix)
+		if after != "" {
+			// The first key after "after" is after\0: no key holds a NUL.
+			it.Seek(append(keyPage(siteID, after), 0))
+		}
+		for ; it.Valid() && (limit <= 0 || len(out) < limit); it.Next() {
+			var p storage.Page
+			if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &p) }); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DeleteSite removes a site and everything under it. A site can hold more

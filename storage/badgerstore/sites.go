@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -46,7 +47,11 @@ func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
 	gen := s.sites.generation()
 	var site storage.Site
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		return notFound(getJSON(txn, keySite(id), &site), "site %q", id)
+		item, err := txn.Get(keySite(id))
+		if err != nil {
+			return notFound(err, "site %q", id)
+		}
+		return item.Value(func(b []byte) error { return decodeSite(b, &site) })
 	})
 	if err == nil {
 		s.sites.put(site.ID, site, gen) // site.ID was decoded: id may be the caller's transient buffer
@@ -54,8 +59,8 @@ func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
 	return site, err
 }
 
-// UpdateSite replaces a site's name, origins and settings; its owner and
-// creation time stay. ErrNotFound if it does not exist.
+// UpdateSite replaces a site's name, origins, settings and signing secret;
+// its owner and creation time stay. ErrNotFound if it does not exist.
 func (s *Store) UpdateSite(ctx context.Context, site storage.Site) error {
 	if err := checkParts(site.ID); err != nil {
 		return err
@@ -69,11 +74,36 @@ func (s *Store) UpdateSite(ctx context.Context, site storage.Site) error {
 		cur.Name = site.Name
 		cur.Origins = site.Origins
 		cur.Settings = site.Settings
+		cur.SigningSecret = site.SigningSecret
 		return setJSON(txn, keySite(site.ID), cur)
 	})
 }
 
 // Sites lists all sites ordered by id (their key order).
 func (s *Store) Sites(ctx context.Context) ([]storage.Site, error) {
-	return scanJSON[storage.Site](ctx, s, prefixSites)
+	return scanAll(ctx, s, prefixSites, decodeSite)
+}
+
+// decodeSite reads a stored site. Sites stored before the moderation
+// pipeline's settings existed (no "max_links") get those settings'
+// defaults, and their blocked words, which used to hold a comment, become
+// suspect words, which still do; the record is rewritten on its next
+// UpdateSite.
+func decodeSite(b []byte, site *storage.Site) error {
+	if err := json.Unmarshal(b, site); err != nil {
+		return err
+	}
+	var raw struct {
+		Settings map[string]json.RawMessage `json:"settings"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if _, ok := raw.Settings["max_links"]; ok {
+		return nil
+	}
+	set, def := &site.Settings, storage.DefaultSiteSettings()
+	set.MaxLinks, set.MinSubmitTime, set.DuplicateWindow = def.MaxLinks, def.MinSubmitTime, def.DuplicateWindow
+	set.SuspectWords, set.BlockedWords = set.BlockedWords, nil
+	return nil
 }

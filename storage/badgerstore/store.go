@@ -17,6 +17,10 @@ import (
 // Options.GCInterval is zero.
 const DefaultGCInterval = 10 * time.Minute
 
+// pageCacheBytes bounds the page cache (readcache.go): a few tens of
+// thousands of typical pages.
+const pageCacheBytes = 8 << 20
+
 // Options configure Open.
 type Options struct {
 	// InMemory keeps everything in RAM and ignores dir. Only for quick
@@ -71,8 +75,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	s := &Store{
 		db:     db,
 		log:    logger,
-		sites:  &readCache[string, storage.Site]{max: 10000, clone: cloneSite},
-		pages:  &readCache[pageID, storage.Page]{max: 50000},
+		sites:  &readCache[string, storage.Site]{budget: 10000, clone: cloneSite},
+		pages:  &readCache[pageID, storage.Page]{budget: pageCacheBytes, cost: pageCost},
 		stopGC: make(chan struct{}),
 		gcDone: make(chan struct{}),
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -40,7 +41,8 @@ func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*s
 		if err := getComment(txn, keyComment(siteID, pageKey, id), &old); err != nil {
 			return notFound(err, "comment %q of site %q", id, siteID)
 		}
-		c := old // Comment holds no slices or maps: a plain copy is deep.
+		c := old
+		c.HoldReasons = slices.Clone(old.HoldReasons) // the only slice in a Comment
 		if err := fn(&c); err != nil {
 			return &callerError{err}
 		}
@@ -74,10 +76,10 @@ func checkChange(old, c storage.Comment) error {
 	if !c.Status.Valid() {
 		return fmt.Errorf("badgerstore: comment %q: status %q: %w", old.ID, c.Status, storage.ErrInvalid)
 	}
-	return checkParts(c.ReaderHash)
+	return checkParts(c.ReaderHash, c.IPHash)
 }
 
-// moveIndexes updates the status and reader index entries and the page
+// moveIndexes updates the status, address and reader index entries and the page
 // count after a comment changed from old to c.
 func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 	page := []byte(c.PageKey)
@@ -93,7 +95,19 @@ func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 		return err
 	}
 	// A reader's data deletion may anonymise a comment by clearing its
-	// reader hash; the reader index must follow.
+	// reader and address hashes; the indexes must follow.
+	if c.IPHash != old.IPHash {
+		if old.IPHash != "" {
+			if err := txn.Delete(keyAddress(c.SiteID, old.IPHash, c.ID)); err != nil {
+				return err
+			}
+		}
+		if c.IPHash != "" {
+			if err := txn.Set(keyAddress(c.SiteID, c.IPHash, c.ID), page); err != nil {
+				return err
+			}
+		}
+	}
 	if c.ReaderHash != old.ReaderHash {
 		if old.ReaderHash != "" {
 			if err := txn.Delete(keyReader(c.SiteID, old.ReaderHash, c.ID)); err != nil {

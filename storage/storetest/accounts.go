@@ -185,7 +185,10 @@ func testDeleteSite(t *testing.T, open func(t *testing.T) storage.Store) {
 	keep := f.site("blog2")
 	c := f.comment("blog", "p", nil)
 	kept := f.comment("blog2", "p", nil)
-	must(t, "vote", func() error { _, err := f.s.SetVote(f.ctx, "blog", c.ID, "v", 1); return err }())
+	must(t, "vote", func() error {
+		_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: "v", Value: 1})
+		return err
+	}())
 	must(t, "flag", f.s.AddFlag(f.ctx, storage.Flag{SiteID: "blog", CommentID: c.ID, ReaderHash: "r", Reason: "spam"}))
 	must(t, "ban", f.s.PutBan(f.ctx, storage.Ban{SiteID: "blog", Kind: storage.BanIP, Value: "i"}))
 	must(t, "audit", f.s.AddAudit(f.ctx, storage.AuditEntry{SiteID: "blog", Action: "x"}))
@@ -203,7 +206,7 @@ func testDeleteSite(t *testing.T, open func(t *testing.T) storage.Store) {
 	if _, err := f.s.Comment(f.ctx, "blog", c.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Comment after delete: %v", err)
 	}
-	if pages, _ := f.s.Pages(f.ctx, "blog"); len(pages) != 0 {
+	if pages, _ := f.s.Pages(f.ctx, "blog", "", 0); len(pages) != 0 {
 		t.Errorf("pages survived: %v", pages)
 	}
 	if fl, _ := f.s.FlaggedComments(f.ctx, "blog"); len(fl) != 0 {
@@ -226,7 +229,7 @@ func testDeleteSite(t *testing.T, open func(t *testing.T) storage.Store) {
 	if _, err := f.s.Comment(f.ctx, "blog2", kept.ID); err != nil {
 		t.Errorf("blog2's comment: %v", err)
 	}
-	pages, err := f.s.Pages(f.ctx, "blog2")
+	pages, err := f.s.Pages(f.ctx, "blog2", "", 0)
 	must(t, "Pages", err)
 	if len(pages) != 1 || pages[0].Key != "p" || pages[0].Count != 1 {
 		t.Errorf("Pages(blog2) = %+v", pages)

@@ -94,7 +94,7 @@ func testConcurrency(t *testing.T, open func(t *testing.T) storage.Store) {
 		errs := make(chan error, 64)
 		for v := range 16 {
 			wg.Go(func() {
-				_, err := f.s.SetVote(f.ctx, "blog", target.ID, fmt.Sprintf("voter-%d", v), 1)
+				_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: target.ID, VoterHash: fmt.Sprintf("voter-%d", v), Value: 1})
 				errs <- err
 			})
 		}

@@ -78,7 +78,7 @@ func testTenancy(t *testing.T, open func(t *testing.T) storage.Store) {
 	if called {
 		t.Error("UpdateComment of site b handed site a's comment to fn")
 	}
-	_, err = f.s.SetVote(f.ctx, "b", c.ID, "voter", 1)
+	_, err = f.s.SetVote(f.ctx, storage.Vote{SiteID: "b", CommentID: c.ID, VoterHash: "voter", Value: 1})
 	wantErr(t, "SetVote(b, id of a)", err, storage.ErrNotFound)
 	reply := newComment("b", "shared-key")
 	reply.ParentID = c.ID

@@ -53,6 +53,12 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("DeleteSite", func(t *testing.T) { testDeleteSite(t, open) })
 	t.Run("Pinned", func(t *testing.T) { testPinned(t, open) })
+	t.Run("AddressVotes", func(t *testing.T) { testAddressVotes(t, open) })
+	t.Run("AddressFlags", func(t *testing.T) { testAddressFlags(t, open) })
+	t.Run("AddressComments", func(t *testing.T) { testAddressComments(t, open) })
+	t.Run("HoldReasons", func(t *testing.T) { testHoldReasons(t, open) })
+	t.Run("PagesPaged", func(t *testing.T) { testPagesPaged(t, open) })
+	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.
@@ -110,6 +116,17 @@ func newComment(site, page string) storage.Comment {
 	}
 }
 
+// commentID is a UUIDv7 made now but carrying created's timestamp, as a
+// comment imported or seeded with an earlier date gets.
+func commentID(created time.Time) string {
+	id := uuid.Must(uuid.NewV7())
+	ms := uint64(created.UnixMilli())
+	for i := range 6 {
+		id[i] = byte(ms >> (40 - 8*i))
+	}
+	return id.String()
+}
+
 // comment stores a comment built by newComment after applying edit (if
 // any).
 func (f *fixture) comment(site, page string, edit func(*storage.Comment)) storage.Comment {
@@ -156,7 +173,7 @@ func diffComment(got, want storage.Comment) string {
 		return fmt.Sprintf("times: got created %v edited %v, want %v %v", got.Created, got.Edited, want.Created, want.Edited)
 	}
 	got.Created, want.Created, got.Edited, want.Edited = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
 	}
 	return ""

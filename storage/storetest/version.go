@@ -35,7 +35,10 @@ func testPageVersion(t *testing.T, open func(t *testing.T) storage.Store) {
 			_, err := f.s.UpdateComment(f.ctx, "a", c.ID, func(c *storage.Comment) error { c.Status = storage.StatusSpam; return nil })
 			return err
 		}},
-		{"vote", func() error { _, err := f.s.SetVote(f.ctx, "a", c.ID, "voter", 1); return err }},
+		{"vote", func() error {
+			_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "a", CommentID: c.ID, VoterHash: "voter", Value: 1})
+			return err
+		}},
 		{"page", func() error {
 			p, err := f.s.Page(f.ctx, "a", "p")
 			if err != nil {

@@ -27,7 +27,7 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 			{"v1", 1, 0},
 		}
 		for i, s := range steps {
-			got, err := f.s.SetVote(f.ctx, "blog", c.ID, s.voter, s.value)
+			got, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: s.voter, Value: s.value})
 			must(t, "SetVote", err)
 			if got.Score != s.score || got.ID != c.ID {
 				t.Fatalf("step %d (%s votes %d): returned score %d, want %d", i, s.voter, s.value, got.Score, s.score)
@@ -45,7 +45,7 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 				t.Errorf("Votes(%s) = %v, want %v", voter, got, want)
 			}
 		}
-		_, err = f.s.SetVote(f.ctx, "blog", c.ID, "v1", 0)
+		_, err = f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: "v1", Value: 0})
 		must(t, "SetVote withdraw", err)
 		got, err := f.s.Votes(f.ctx, "blog", "post-1", "v1")
 		must(t, "Votes", err)
@@ -58,7 +58,7 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 		f.site("blog")
 		c := f.comment("blog", "post-1", nil)
 		for _, v := range []int{2, -2, 100} {
-			_, err := f.s.SetVote(f.ctx, "blog", c.ID, "v1", v)
+			_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: "v1", Value: v})
 			wantErr(t, "SetVote invalid value", err, storage.ErrInvalid)
 		}
 		stored, err := f.s.Comment(f.ctx, "blog", c.ID)
@@ -68,7 +68,7 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 		if stored.Score != 0 || len(votes) != 0 {
 			t.Errorf("invalid votes left score %d and votes %v", stored.Score, votes)
 		}
-		_, err = f.s.SetVote(f.ctx, "blog", newComment("blog", "x").ID, "v1", 1)
+		_, err = f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: newComment("blog", "x").ID, VoterHash: "v1", Value: 1})
 		wantErr(t, "SetVote unknown comment", err, storage.ErrNotFound)
 	})
 	t.Run("PerPage", func(t *testing.T) {
@@ -83,10 +83,10 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 			id    string
 			value int
 		}{{a1.ID, 1}, {a2.ID, -1}, {b1.ID, 1}, {ab.ID, 1}} {
-			_, err := f.s.SetVote(f.ctx, "blog", v.id, "me", v.value)
+			_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: v.id, VoterHash: "me", Value: v.value})
 			must(t, "SetVote", err)
 		}
-		_, err := f.s.SetVote(f.ctx, "blog", a1.ID, "someone", -1)
+		_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: a1.ID, VoterHash: "someone", Value: -1})
 		must(t, "SetVote", err)
 		for page, want := range map[string]map[string]int{
 			"a": {a1.ID: 1, a2.ID: -1},
@@ -109,7 +109,7 @@ func testVotes(t *testing.T, open func(t *testing.T) storage.Store) {
 		f := newFixture(t, open)
 		f.site("blog")
 		c := f.comment("blog", "post-1", func(c *storage.Comment) { c.Status = storage.StatusPending })
-		_, err := f.s.SetVote(f.ctx, "blog", c.ID, "v1", 1)
+		_, err := f.s.SetVote(f.ctx, storage.Vote{SiteID: "blog", CommentID: c.ID, VoterHash: "v1", Value: 1})
 		must(t, "SetVote", err)
 		got, err := f.s.UpdateComment(f.ctx, "blog", c.ID, func(c *storage.Comment) error {
 			c.Status = storage.StatusApproved
