@@ -16,6 +16,7 @@ require (
 	golang.org/x/crypto v0.24.0
 	golang.org/x/net v0.26.0
 	golang.org/x/term v0.21.0
+	golang.org/x/text v0.44.0
 )
 
 require (
