@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,8 @@ func TestThreadSortAndPagination(t *testing.T) {
 		}
 	}
 
-	// Walk the pages two threads at a time; replies come with their thread.
+	// Walk the pages two comments at a time: a limit bounds the whole
+	// answer, replies included.
 	var walked []string
 	cursor := ""
 	for range 10 {
@@ -61,8 +63,14 @@ func TestThreadSortAndPagination(t *testing.T) {
 			break
 		}
 	}
-	if want := []string{join(ids[0], reply.Comment.ID, ids[1]), join(ids[2], ids[3]), ids[4]}; join(walked...) != join(want...) || len(walked) != 3 {
+	if want := []string{join(ids[0], reply.Comment.ID), join(ids[1], ids[2]), join(ids[3], ids[4])}; !slices.Equal(walked, want) {
 		t.Errorf("pages = %v, want %v", walked, want)
+	}
+	// A page may end inside a thread: the next carries on with its replies.
+	first := e.list("", "page=p&limit=1")
+	rest := e.list("", "page=p&limit=1&cursor="+first.NextCursor)
+	if got(first) != ids[0] || got(rest) != reply.Comment.ID || rest.Comments[0].Parent != ids[0] {
+		t.Errorf("limit=1 pages: %s then %s", got(first), got(rest))
 	}
 
 	for _, q := range []string{"page=p&sort=best", "page=p&limit=0", "page=p&limit=500", "page=p&cursor=!!", ""} {
@@ -95,8 +103,9 @@ func TestVotes(t *testing.T) {
 	e := newEnv(t)
 	author := e.post("", comment("p", "vote on me"))
 	path := "/api/v1/sites/blog/comments/" + author.Comment.ID + "/vote"
+	// The voter is at another address than the author.
 	vote := func(token string, v any) resp {
-		return e.do(req{method: "PUT", path: path, body: map[string]any{"value": v}, token: token, origin: testOrigin})
+		return e.do(req{method: "PUT", path: path, body: map[string]any{"value": v}, token: token, origin: testOrigin, from: "198.51.100.7"})
 	}
 	r := vote("", 1)
 	var va voteAnswer

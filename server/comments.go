@@ -12,9 +12,11 @@ import (
 	"github.com/parley-dev/parley/storage"
 )
 
-// Thread pagination counts top-level comments; replies come with their thread.
+// Thread pagination counts comments in display order, replies included,
+// so a limit bounds the whole answer; a page may end inside a thread, and
+// the next one carries on with that thread's remaining replies.
 const (
-	defaultThreadLimit = 50
+	defaultThreadLimit = 200
 	maxThreadLimit     = 200
 )
 
@@ -44,13 +46,16 @@ type publicSettings struct {
 	RequireEmail bool                   `json:"require_email"`
 	Moderation   storage.ModerationMode `json:"moderation"`
 	AllowImages  bool                   `json:"allow_images"`
+	// FormCheck tells the widget to fetch a form token (GET .../form)
+	// when the reader starts writing.
+	FormCheck bool `json:"form_check"`
 }
 
 func settingsView(set storage.SiteSettings) publicSettings {
 	return publicSettings{
 		EditWindow: int(set.EditWindow.Seconds()), MaxLength: set.MaxLength, MaxDepth: set.MaxDepth,
 		RequireName: set.RequireName, RequireEmail: set.RequireEmail,
-		Moderation: set.Moderation, AllowImages: set.AllowImages,
+		Moderation: set.Moderation, AllowImages: set.AllowImages, FormCheck: set.MinSubmitTime > 0,
 	}
 }
 
@@ -75,7 +80,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rd, err := bearerReader(c)
+	rd, err := s.bearerReader(c)
 	if err != nil {
 		return err
 	}
@@ -149,7 +154,8 @@ func sendEncoded(c *fiber.Ctx, enc *encoded) error {
 	return sendNegotiated(c, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, enc.body, enc.gzipped, enc.brotlied)
 }
 
-// Cursors are opaque to clients: the offset of the next top-level thread.
+// Cursors are opaque to clients: the offset of the next comment in
+// display order.
 func encodeCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset)))
 }

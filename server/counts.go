@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/pagekey"
 )
 
@@ -22,6 +23,9 @@ type countsInput struct {
 func (s *Server) counts(c *fiber.Ctx) error {
 	var in countsInput
 	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.pipeline.Throttle(c.UserContext(), moderation.Counts, siteOf(c), s.ipHash(c), ""); err != nil {
 		return err
 	}
 	if len(in.Pages) == 0 {

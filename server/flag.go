@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) flag(c *fiber.Ctx) error {
 	if err := validNote(in.Note); err != nil {
 		return err
 	}
-	rd, err := writingReader(c)
+	rd, err := s.writingReader(c)
 	if err != nil {
 		return err
 	}
@@ -56,10 +57,15 @@ func (s *Server) flag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = s.store.AddFlag(ctx, storage.Flag{SiteID: site.ID, CommentID: cm.ID, ReaderHash: rd.hash,
+	ip := s.ipHash(c)
+	_, err = s.pipeline.Run(ctx, moderation.Write{Kind: moderation.Flag, Site: site, Reader: rd.hash, NewReader: rd.newToken != "", IPHash: ip})
+	if err != nil {
+		return err
+	}
+	err = s.store.AddFlag(ctx, storage.Flag{SiteID: site.ID, CommentID: cm.ID, ReaderHash: rd.hash, IPHash: ip,
 		Reason: in.Reason, Note: in.Note, Created: s.cfg.Now().UTC()})
 	if errors.Is(err, storage.ErrConflict) {
-		return &apiError{Status: fiber.StatusConflict, Code: "already_flagged", Message: "You have already flagged this comment."}
+		return &apiError{Status: fiber.StatusConflict, Code: "already_flagged", Message: "This comment has already been reported from your address."}
 	}
 	if err != nil {
 		return err

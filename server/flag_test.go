@@ -26,8 +26,8 @@ func TestFlag(t *testing.T) {
 	if r.status != http.StatusConflict || r.apiErr(t).Code != "already_flagged" {
 		t.Errorf("second flag: %d %s", r.status, r.body)
 	}
-	// A reader without a token gets one with their flag.
-	r = e.do(req{method: "POST", path: path, body: map[string]any{"reason": "off-topic"}, origin: testOrigin})
+	// A reader without a token, elsewhere, gets one with their flag.
+	r = e.do(req{method: "POST", path: path, body: map[string]any{"reason": "off-topic"}, origin: testOrigin, from: "198.51.100.7"})
 	var a flagAnswer
 	r.decode(t, &a)
 	if r.status != http.StatusAccepted || a.ReaderToken == "" {

@@ -39,6 +39,7 @@ type env struct {
 	store storage.Store
 	clock *clock
 	dir   string
+	cfg   Config // what startServer builds the server with
 }
 
 func openStore(t testing.TB, dir string) storage.Store {
@@ -50,9 +51,27 @@ func openStore(t testing.TB, dir string) storage.Store {
 	return st
 }
 
+// newEnv is an env whose abuse defences stay out of the way of the tests
+// of everything else: no rate limits, and a site without the form check,
+// the duplicate check or a link limit. settings change the site's
+// settings after that.
 func newEnv(t testing.TB, settings ...func(*storage.SiteSettings)) *env {
 	t.Helper()
+	quiet := func(s *storage.SiteSettings) { s.MinSubmitTime, s.DuplicateWindow, s.MaxLinks = 0, 0, -1 }
+	return newGuardedEnv(t, func(c *Config) { c.RatesOff = true }, append([]func(*storage.SiteSettings){quiet}, settings...)...)
+}
+
+// newGuardedEnv is an env with the site's default settings and the
+// server's default defences, changed by cfg and settings.
+func newGuardedEnv(t testing.TB, cfg func(*Config), settings ...func(*storage.SiteSettings)) *env {
+	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), clock: &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}}
+	// app.Test's connections come from 0.0.0.0; trusting it as a proxy
+	// lets a request say which client it is (req.from).
+	e.cfg = Config{BaseURL: "http://parley.test", Now: e.clock.Now, TrustedProxies: []string{"0.0.0.0"}}
+	if cfg != nil {
+		cfg(&e.cfg)
+	}
 	e.store = openStore(t, e.dir)
 	t.Cleanup(func() { e.store.Close() })
 	set := storage.DefaultSiteSettings()
@@ -69,7 +88,7 @@ func newEnv(t testing.TB, settings ...func(*storage.SiteSettings)) *env {
 
 func (e *env) startServer() {
 	e.t.Helper()
-	srv, err := New(context.Background(), e.store, Config{BaseURL: "http://parley.test", Now: e.clock.Now})
+	srv, err := New(context.Background(), e.store, e.cfg)
 	if err != nil {
 		e.t.Fatalf("new server: %v", err)
 	}
@@ -95,6 +114,7 @@ type req struct {
 	token        string
 	origin       string
 	header       map[string]string
+	from         string // the client's address (X-Forwarded-For); default 192.0.2.1
 }
 
 // resp is an answer with its body kept for decoding.
@@ -145,6 +165,10 @@ func (e *env) do(rq req) resp {
 	if rq.origin != "" {
 		r.Header.Set("Origin", rq.origin)
 	}
+	if rq.from == "" {
+		rq.from = "192.0.2.1"
+	}
+	r.Header.Set("X-Forwarded-For", rq.from)
 	for k, v := range rq.header {
 		r.Header.Set(k, v)
 	}

@@ -3,11 +3,11 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/pagekey"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
@@ -21,6 +21,12 @@ type newCommentInput struct {
 	Parent    string      `json:"parent"`
 	Author    authorInput `json:"author"`
 	Body      string      `json:"body"`
+	// FormToken and Honeypot are the widget form's (GET .../form and a
+	// field people never see); ConfirmHold sends a comment the server
+	// said would be held (would_hold) anyway.
+	FormToken   string `json:"form_token"`
+	Honeypot    string `json:"honeypot"`
+	ConfirmHold bool   `json:"confirm_hold"`
 }
 
 func (s *Server) createComment(c *fiber.Ctx) error {
@@ -30,15 +36,12 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := s.validDraft(ctx, site, in)
+	d, markdown, err := s.validDraft(ctx, site, in)
 	if err != nil {
 		return err
 	}
-	rd, err := writingReader(c)
+	rd, err := s.writingReader(c)
 	if err != nil {
-		return err
-	}
-	if err := s.checkBan(c, site, rd.hash, d.Author.Email); err != nil {
 		return err
 	}
 	if d.ParentID != "" {
@@ -47,11 +50,18 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 		}
 	}
 	d.ReaderHash, d.IPHash = rd.hash, s.ipHash(c)
-	if d.Status, err = s.initialStatus(ctx, site, rd); err != nil {
+	v, err := s.pipeline.Run(ctx, moderation.Write{
+		Kind: moderation.Create, Site: site, Page: d.Page, Reader: rd.hash, NewReader: rd.newToken != "", IPHash: d.IPHash,
+		Author: d.Author, Render: s.renderInto(site, markdown, &d.Body),
+		Form:      moderation.Form{Token: in.FormToken, Honeypot: in.Honeypot},
+		Confirmed: in.ConfirmHold,
+	})
+	if err != nil {
 		return err
 	}
-	if hasBlockedWord(site.Settings.BlockedWords, d) {
-		d.Status = storage.StatusPending
+	d.Status = storage.StatusApproved
+	if v.Held() {
+		d.Status, d.HoldReasons = storage.StatusPending, v.Codes()
 	}
 	cm, err := s.poster.Add(ctx, site, d)
 	if errors.Is(err, storage.ErrParentNotFound) {
@@ -60,8 +70,8 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
-	return c.Status(fiber.StatusCreated).JSON(writeAnswer{Comment: v.view(&cm), ReaderToken: rd.newToken})
+	vw := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
+	return c.Status(fiber.StatusCreated).JSON(writeAnswer{Comment: vw.view(&cm), ReaderToken: rd.newToken})
 }
 
 // writeAnswer is the body of a successful comment write.
@@ -70,32 +80,33 @@ type writeAnswer struct {
 	ReaderToken string      `json:"reader_token,omitempty"`
 }
 
-// validDraft checks everything in a new comment that does not need the
-// database, and that the page is open.
-func (s *Server) validDraft(ctx context.Context, site storage.Site, in newCommentInput) (posting.Draft, error) {
+// validDraft checks the fields of a new comment and finds its page (a new
+// page has only its key, URL and title). It returns the body's Markdown,
+// which the pipeline renders (renderInto) once it has let the write in.
+func (s *Server) validDraft(ctx context.Context, site storage.Site, in newCommentInput) (posting.Draft, string, error) {
 	key, err := pagekey.Normalize(in.Page)
 	if err != nil {
-		return posting.Draft{}, invalid("invalid", "page", "Give the page id or URL.")
+		return posting.Draft{}, "", invalid("invalid", "page", "Give the page id or URL.")
 	}
 	if in.PageURL != "" {
 		if err := httpURL("page_url", in.PageURL); err != nil {
-			return posting.Draft{}, err
+			return posting.Draft{}, "", err
 		}
 	}
 	if err := singleLine("page_title", in.PageTitle, maxTitleLen); err != nil {
-		return posting.Draft{}, err
+		return posting.Draft{}, "", err
 	}
 	author, err := validAuthor(in.Author, site.Settings)
 	if err != nil {
-		return posting.Draft{}, err
+		return posting.Draft{}, "", err
 	}
-	body, err := validBody(in.Body, site.Settings.MaxLength)
+	markdown, err := checkBody(in.Body, site.Settings.MaxLength)
 	if err != nil {
-		return posting.Draft{}, err
+		return posting.Draft{}, "", err
 	}
 	if in.Parent != "" {
 		if _, err := uuid.Parse(in.Parent); err != nil {
-			return posting.Draft{}, invalid("invalid", "parent", "The parent id is not valid.")
+			return posting.Draft{}, "", invalid("invalid", "parent", "The parent id is not valid.")
 		}
 	}
 	page, err := s.store.Page(ctx, site.ID, key)
@@ -103,11 +114,9 @@ func (s *Server) validDraft(ctx context.Context, site storage.Site, in newCommen
 	case errors.Is(err, storage.ErrNotFound):
 		page = storage.Page{Key: key, URL: in.PageURL, Title: in.PageTitle}
 	case err != nil:
-		return posting.Draft{}, err
-	case s.locked(page, site):
-		return posting.Draft{}, forbidden("locked", "This discussion is closed for new comments.")
+		return posting.Draft{}, "", err
 	}
-	return posting.Draft{Page: page, ParentID: in.Parent, Author: author, Markdown: body}, nil
+	return posting.Draft{Page: page, ParentID: in.Parent, Author: author}, markdown, nil
 }
 
 // checkParent makes sure a reply answers a comment its author can see.
@@ -126,35 +135,7 @@ func (s *Server) checkParent(ctx context.Context, site storage.Site, d posting.D
 	return nil
 }
 
-// initialStatus applies the site's moderation mode to a new comment.
-func (s *Server) initialStatus(ctx context.Context, site storage.Site, rd reader) (storage.Status, error) {
-	switch site.Settings.Moderation {
-	case storage.ModerateAll:
-		return storage.StatusPending, nil
-	case storage.ModerateFirst:
-		if rd.newToken != "" {
-			return storage.StatusPending, nil
-		}
-		own, err := s.store.ReaderComments(ctx, site.ID, rd.hash)
-		if err != nil {
-			return "", fmt.Errorf("reader history: %w", err)
-		}
-		for _, c := range own {
-			if c.Status == storage.StatusApproved {
-				return storage.StatusApproved, nil
-			}
-		}
-		return storage.StatusPending, nil
-	}
-	return storage.StatusApproved, nil
-}
-
-// locked reports whether a page takes no new comments: locked by a
-// moderator, or older than the site's close-after setting.
+// locked reports whether a page takes no new comments or votes.
 func (s *Server) locked(p storage.Page, site storage.Site) bool {
-	if p.Locked {
-		return true
-	}
-	days := site.Settings.CloseAfterDays
-	return days > 0 && !p.Created.IsZero() && s.cfg.Now().After(p.Created.AddDate(0, 0, days))
+	return moderation.Locked(p, site, s.cfg.Now())
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/admin"
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -14,7 +16,8 @@ type previewInput struct {
 }
 
 // preview renders a body exactly as posting it would, with the site's
-// settings, so what a reader previews is what gets stored.
+// settings, so what a reader previews is what gets stored. It needs no
+// token, so it is limited per address.
 func (s *Server) preview(c *fiber.Ctx) error {
 	var in previewInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -22,6 +25,9 @@ func (s *Server) preview(c *fiber.Ctx) error {
 	}
 	if in.Site == "" {
 		return invalid("required", "site", "Name the site.")
+	}
+	if !admin.ValidSiteID(in.Site) {
+		return notFound("No site with this id.")
 	}
 	site, err := s.store.Site(c.UserContext(), in.Site)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -33,10 +39,13 @@ func (s *Server) preview(c *fiber.Ctx) error {
 	// The body named the site, so the CORS decision is made here.
 	c.Locals(siteKey, site)
 	return corsFor(c, func(o string) bool { return originAllowed(o, site.Origins) }, func() error {
-		body, err := validBody(in.Body, site.Settings.MaxLength)
+		if err := s.pipeline.Throttle(c.UserContext(), moderation.Previews, site, s.ipHash(c), ""); err != nil {
+			return err
+		}
+		body, err := s.validBody(site, in.Body)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"html": s.poster.Render(site, body)})
+		return c.JSON(fiber.Map{"html": body.HTML()})
 	})
 }

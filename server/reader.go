@@ -6,13 +6,26 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/netip"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/parley-dev/parley/server/clientip"
 )
 
-// tokenBytes is the reader token's entropy: 256 random bits.
-const tokenBytes = 32
+// Reader tokens are self-authenticating: 16 random bytes followed by the
+// first 16 bytes of their HMAC-SHA-256 under an instance secret, 43
+// characters in base64url. A token the server did not issue is recognised
+// without a database read: it is treated as no token at all, so it gets
+// the shared cached thread and cannot claim anyone's comments. Tokens of
+// the releases before this scheme (32 random bytes) fail the check the
+// same way; their readers get a new token on their next write.
+const (
+	tokenRandom = 16
+	tokenMAC    = 16
+	tokenLen    = tokenRandom + tokenMAC
+)
 
 // reader is who is calling, as far as the public API can tell.
 type reader struct {
@@ -20,54 +33,81 @@ type reader struct {
 	newToken string // set when this request issued the token
 }
 
-// newReaderToken returns a fresh random reader token.
-func newReaderToken() string {
-	b := make([]byte, tokenBytes)
+// newReaderToken returns a fresh reader token.
+func (s *Server) newReaderToken() string {
+	b := make([]byte, tokenRandom, tokenLen)
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand failed: " + err.Error()) // never happens on supported platforms
 	}
+	b = append(b, s.tokenMAC(b)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// hashToken is what is stored instead of a reader token. The token has 256
+func (s *Server) tokenMAC(random []byte) []byte {
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write(random)
+	return m.Sum(nil)[:tokenMAC]
+}
+
+// hashToken is what is stored instead of a reader token. The token has 128
 // random bits, so a plain SHA-256 cannot be reversed or guessed.
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
 
-// bearerReader reads the reader token from Authorization, if any. A header
-// that is present but malformed is an error, so a widget bug is noticed.
-func bearerReader(c *fiber.Ctx) (reader, error) {
+// bearerReader reads the reader token from Authorization, if any. A
+// header that is not a bearer token of the right shape is an error, so a
+// widget bug is noticed; a well-formed token this server did not issue is
+// no token.
+func (s *Server) bearerReader(c *fiber.Ctx) (reader, error) {
 	h := c.Get(fiber.HeaderAuthorization)
 	if h == "" {
 		return reader{}, nil
 	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+	if !ok || len(token) != base64.RawURLEncoding.EncodedLen(tokenLen) {
 		return reader{}, unauthorized("The reader token is malformed.")
 	}
-	if _, err := base64.RawURLEncoding.DecodeString(token); err != nil {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
 		return reader{}, unauthorized("The reader token is malformed.")
+	}
+	if !hmac.Equal(b[tokenRandom:], s.tokenMAC(b[:tokenRandom])) {
+		return reader{}, nil
 	}
 	return reader{hash: hashToken(token)}, nil
 }
 
-// writingReader is bearerReader for writes: a reader without a token gets a
-// new one, which the answer returns as reader_token.
-func writingReader(c *fiber.Ctx) (reader, error) {
-	r, err := bearerReader(c)
+// writingReader is bearerReader for writes: a reader without a (valid)
+// token gets a new one, which the answer returns as reader_token.
+func (s *Server) writingReader(c *fiber.Ctx) (reader, error) {
+	r, err := s.bearerReader(c)
 	if err != nil || r.hash != "" {
 		return r, err
 	}
-	token := newReaderToken()
+	token := s.newReaderToken()
 	return reader{hash: hashToken(token), newToken: token}, nil
 }
 
-// ipHash is a keyed hash of the client IP: it lets bans and rate limits
-// recognise an address without the raw IP ever being stored.
+// clientAddr is the client's address: the TCP peer, or behind trusted
+// proxies the rightmost address they did not add (package clientip).
+func (s *Server) clientAddr(c *fiber.Ctx) netip.Addr {
+	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	var values []string
+	if s.proxies.Trusted(peer) {
+		for _, v := range c.Request().Header.PeekAll(s.proxies.Header()) {
+			values = append(values, string(v))
+		}
+	}
+	return s.proxies.Client(peer, values)
+}
+
+// ipHash is a keyed hash of the client's address: it lets bans and rate
+// limits recognise an address without the raw IP ever being stored. An
+// IPv6 client is hashed by its /64, which one client usually holds whole.
 func (s *Server) ipHash(c *fiber.Ctx) string {
 	m := hmac.New(sha256.New, s.ipKey)
-	m.Write([]byte(c.IP()))
+	m.Write([]byte(clientip.Key(s.clientAddr(c)).String()))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }

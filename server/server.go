@@ -16,7 +16,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parley-dev/parley/server/admin"
+	"github.com/parley-dev/parley/server/clientip"
+	"github.com/parley-dev/parley/server/moderation"
+	"github.com/parley-dev/parley/server/outbound"
 	"github.com/parley-dev/parley/server/posting"
+	"github.com/parley-dev/parley/server/ratelimit"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
 )
@@ -40,16 +44,32 @@ type Config struct {
 	ThreadCacheBytes int
 	// Signup opens /admin/signup: anyone may create an account and a site.
 	Signup bool
+	// SitesPerUser caps the sites one user may own under Signup (default
+	// 10; instance admins have no cap).
+	SitesPerUser int
+	// RateScale multiplies every rate limit (0: 1); RatesOff turns them
+	// all off, for the load tool and browser tests.
+	RateScale float64
+	RatesOff  bool
+	// MaxConnsPerClient caps one client address's open connections (0: no
+	// cap); trusted proxies are not counted.
+	MaxConnsPerClient int
+	// AllowPrivateCallbacks lets sites' external checks reach loopback
+	// and private addresses (a spam service on the same host or network).
+	AllowPrivateCallbacks bool
 }
 
 // Server is a configured Parley HTTP server.
 type Server struct {
-	app    *fiber.App
-	store  storage.Store
-	poster *posting.Poster
-	assets *widget.Assets
-	cfg    Config
-	ipKey  []byte
+	app      *fiber.App
+	store    storage.Store
+	poster   *posting.Poster
+	pipeline *moderation.Pipeline
+	assets   *widget.Assets
+	cfg      Config
+	proxies  *clientip.Resolver
+	ipKey    []byte
+	tokenKey []byte // signs reader tokens (reader.go)
 	// threads caches pages' threads between writes.
 	threads *threadCache
 	// admin serves the admin page under /admin (package server/admin).
@@ -78,19 +98,36 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if cfg.ThreadCacheBytes == 0 {
 		cfg.ThreadCacheBytes = 32 << 20
 	}
+	if cfg.SitesPerUser == 0 {
+		cfg.SitesPerUser = 10
+	}
 	assets, err := widget.Build()
 	if err != nil {
 		return nil, fmt.Errorf("build widget: %w", err)
 	}
-	ipKey, err := store.Secret(ctx, "ip-hash")
+	proxies, err := clientip.New(cfg.TrustedProxies, cfg.ProxyHeader)
 	if err != nil {
-		return nil, fmt.Errorf("load ip hash key: %w", err)
+		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, ipKey: ipKey,
-		threads: newThreadCache(cfg.ThreadCacheBytes)}
+	keys := map[string][]byte{"ip-hash": nil, "reader-token": nil, "form-token": nil}
+	for name := range keys {
+		if keys[name], err = store.Secret(ctx, name); err != nil {
+			return nil, fmt.Errorf("load the %s key: %w", name, err)
+		}
+	}
+	limiter := ratelimit.NewMemory(0)
+	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, proxies: proxies,
+		ipKey: keys["ip-hash"], tokenKey: keys["reader-token"], threads: newThreadCache(cfg.ThreadCacheBytes)}
+	s.pipeline = moderation.New(moderation.Config{
+		Store: store, Limiter: limiter, RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, FormKey: keys["form-token"],
+		HTTP: outbound.NewClient(outbound.Options{AllowPrivate: cfg.AllowPrivateCallbacks, Timeout: checkTimeout}),
+		Now:  cfg.Now, Logger: cfg.Logger,
+	})
 	s.admin, err = admin.New(admin.Config{
 		Store: store, Poster: s.poster, BaseURL: cfg.BaseURL, Logger: cfg.Logger, Now: cfg.Now,
-		IPHash: s.ipHash, ValidOrigin: validOriginPattern, Signup: cfg.Signup,
+		IPHash: s.ipHash, ValidOrigin: validOriginPattern, Signup: cfg.Signup, SitesPerUser: cfg.SitesPerUser,
+		Limiter: limiter, RatesOff: cfg.RatesOff, AllowPrivateCallbacks: cfg.AllowPrivateCallbacks,
+		DefaultRates: s.pipeline.SiteDefaults(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin page: %w", err)
@@ -111,22 +148,16 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		// memory per request in flight, not per open connection.
 		WriteBufferSize:   32 << 10,
 		ReduceMemoryUsage: true,
-		// Only a configured proxy may speak for the client's address.
-		ProxyHeader:             proxyHeader(cfg),
-		EnableTrustedProxyCheck: true,
-		TrustedProxies:          cfg.TrustedProxies,
-		EnableIPValidation:      true,
+		// The client's address is found by clientAddr (package
+		// clientip), not by fiber, whose Ctx.IP believes the leftmost
+		// forwarded address: the one a client writes itself.
 	})
 	s.routes()
 	return s, nil
 }
 
-func proxyHeader(cfg Config) string {
-	if len(cfg.TrustedProxies) == 0 {
-		return ""
-	}
-	return cfg.ProxyHeader
-}
+// checkTimeout bounds a site's external spam check: a post waits for it.
+const checkTimeout = 2 * time.Second
 
 func (s *Server) routes() {
 	s.app.Use(s.logRequests, s.withTimeout)
@@ -143,6 +174,7 @@ func (s *Server) routes() {
 	api.Options("/preview", s.previewCORS)
 	site := api.Group("/sites/:site", s.siteCORS)
 	site.Get("/comments", s.listComments)
+	site.Get("/form", s.formToken)
 	site.Post("/comments", s.createComment)
 	site.Patch("/comments/:id", s.editComment)
 	site.Delete("/comments/:id", s.deleteComment)
@@ -155,8 +187,12 @@ func (s *Server) routes() {
 // App returns the fiber app, for tests through app.Test.
 func (s *Server) App() *fiber.App { return s.app }
 
-// Serve answers requests on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+// Serve answers requests on ln until Shutdown. One client address may
+// hold at most Config.MaxConnsPerClient connections; the trusted proxies,
+// whose connections carry many clients, are not counted.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.app.Listener(clientip.LimitConns(ln, s.cfg.MaxConnsPerClient, s.proxies.Trusted))
+}
 
 // Shutdown stops accepting connections and waits for requests in flight,
 // at most until ctx ends.

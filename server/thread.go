@@ -192,16 +192,23 @@ func sortRoots(roots []int, comments []storage.Comment, order sortOrder, byCreat
 	}
 }
 
-// page returns the comments of roots [offset, offset+limit) flattened, and
-// the offset of the next page or -1 when there is none.
+// page returns the comments [offset, offset+limit) of the thread in
+// display order, and the offset of the next page or -1 when there is none.
 func (t thread) page(offset, limit int) ([]commentView, int) {
 	out := []commentView{}
-	end := min(offset+limit, len(t.roots))
-	for _, g := range t.roots[min(offset, end):end] {
-		out = append(out, g...)
-	}
-	if end < len(t.roots) {
-		return out, end
+	pos := 0
+	for _, g := range t.roots {
+		if pos+len(g) <= offset {
+			pos += len(g)
+			continue
+		}
+		for _, cv := range g[max(offset-pos, 0):] {
+			if len(out) == limit {
+				return out, offset + limit
+			}
+			out = append(out, cv)
+		}
+		pos += len(g)
 	}
 	return out, -1
 }

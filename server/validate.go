@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -8,6 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/parley-dev/parley/server/moderation"
+	"github.com/parley-dev/parley/server/posting"
+	"github.com/parley-dev/parley/server/textnorm"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -33,18 +37,17 @@ type authorInput struct {
 // interpreted as HTML.
 func validAuthor(in authorInput, set storage.SiteSettings) (storage.Author, error) {
 	a := storage.Author{
-		Name:        strings.TrimSpace(in.Name),
-		Affiliation: strings.TrimSpace(in.Affiliation),
-		Website:     strings.TrimSpace(in.Website),
-		Email:       strings.TrimSpace(in.Email),
+		Website: strings.TrimSpace(in.Website),
+		Email:   strings.TrimSpace(in.Email),
 	}
-	if err := singleLine("author.name", a.Name, maxNameLen); err != nil {
+	var err error
+	if a.Name, err = validName("author.name", in.Name, maxNameLen); err != nil {
 		return a, err
 	}
 	if set.RequireName && a.Name == "" {
 		return a, invalid("required", "author.name", "Please enter your name.")
 	}
-	if err := singleLine("author.affiliation", a.Affiliation, maxAffiliationLen); err != nil {
+	if a.Affiliation, err = validName("author.affiliation", in.Affiliation, maxAffiliationLen); err != nil {
 		return a, err
 	}
 	if a.Website != "" {
@@ -67,9 +70,60 @@ func validAuthor(in authorInput, set storage.SiteSettings) (storage.Author, erro
 	return a, nil
 }
 
-// validBody checks a Markdown body and returns it with line endings
+// validName normalizes a name or affiliation (textnorm.Name: the PRECIS
+// nickname profile, no invisible or formatting characters, a few combining
+// marks at most) and checks its length.
+func validName(field, s string, maxLen int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", invalid("invalid_utf8", field, "The text is not valid UTF-8.")
+	}
+	n, err := textnorm.Name(s)
+	switch {
+	case errors.Is(err, textnorm.ErrInvisible):
+		return "", invalid("invalid", field, "The text contains invisible or formatting characters.")
+	case errors.Is(err, textnorm.ErrTooManyMarks):
+		return "", invalid("invalid", field, "The text stacks too many accents on one letter.")
+	case err != nil:
+		return "", invalid("invalid", field, "The text contains characters that are not allowed in a name.")
+	}
+	return n, singleLine(field, n, maxLen)
+}
+
+// validBody checks a comment body and renders it: line endings normalized
+// to \n, within the site's length, and something left to show.
+func (s *Server) validBody(site storage.Site, raw string) (posting.Body, error) {
+	md, err := checkBody(raw, site.Settings.MaxLength)
+	if err != nil {
+		return posting.Body{}, err
+	}
+	return s.render(site, md)
+}
+
+// render renders a checked body, which must show something.
+func (s *Server) render(site storage.Site, md string) (posting.Body, error) {
+	b := s.poster.Render(site, md)
+	if strings.TrimSpace(b.HTML()) == "" {
+		return b, invalid("required", "body", "The comment shows nothing; please write some text.")
+	}
+	return b, nil
+}
+
+// renderInto is the pipeline's Render step of a write of md on site: it
+// renders md into *b and the write.
+func (s *Server) renderInto(site storage.Site, md string, b *posting.Body) func(*moderation.Write) error {
+	return func(w *moderation.Write) error {
+		var err error
+		if *b, err = s.render(site, md); err != nil {
+			return err
+		}
+		w.Markdown, w.HTML = b.Markdown(), b.HTML()
+		return nil
+	}
+}
+
+// checkBody checks a Markdown body and returns it with line endings
 // normalized to \n.
-func validBody(body string, maxLen int) (string, error) {
+func checkBody(body string, maxLen int) (string, error) {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	if strings.TrimSpace(body) == "" {
 		return "", invalid("required", "body", "Please write a comment.")

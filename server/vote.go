@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -31,11 +32,8 @@ func (s *Server) vote(c *fiber.Ctx) error {
 	if in.Value == nil || *in.Value < -1 || *in.Value > 1 {
 		return invalid("invalid", "value", "Vote with 1, 0 or -1.")
 	}
-	rd, err := writingReader(c)
+	rd, err := s.writingReader(c)
 	if err != nil {
-		return err
-	}
-	if err := s.checkBan(c, site, rd.hash, ""); err != nil {
 		return err
 	}
 	cm, err := s.store.Comment(ctx, site.ID, c.Params("id"))
@@ -45,17 +43,25 @@ func (s *Server) vote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if cm.ReaderHash == rd.hash {
+	ip := s.ipHash(c)
+	// One's own comment, by token or, for a token minted to get round
+	// that, by address.
+	if cm.ReaderHash == rd.hash || (rd.newToken != "" && cm.IPHash == ip) {
 		return forbidden("forbidden", "You cannot vote on your own comment.")
 	}
 	page, err := s.store.Page(ctx, site.ID, cm.PageKey)
 	if err != nil {
 		return err
 	}
-	if s.locked(page, site) {
-		return forbidden("locked", "This discussion is closed.")
+	_, err = s.pipeline.Run(ctx, moderation.Write{Kind: moderation.Vote, Site: site, Page: page,
+		Reader: rd.hash, NewReader: rd.newToken != "", IPHash: ip})
+	if err != nil {
+		return err
 	}
-	cm, err = s.store.SetVote(ctx, storage.Vote{SiteID: site.ID, CommentID: cm.ID, VoterHash: rd.hash, Value: *in.Value})
+	cm, err = s.store.SetVote(ctx, storage.Vote{SiteID: site.ID, CommentID: cm.ID, VoterHash: rd.hash, IPHash: ip, Value: *in.Value})
+	if errors.Is(err, storage.ErrConflict) {
+		return &apiError{Status: fiber.StatusConflict, Code: "already_voted", Message: "Someone at your address has already voted on this comment."}
+	}
 	if err != nil {
 		return err
 	}

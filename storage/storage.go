@@ -248,9 +248,11 @@ type Store interface {
 	Votes(ctx context.Context, siteID, pageKey, voterHash string) (map[string]int, error)
 	// ReaderComments returns a reader's comments on a site, oldest first.
 	ReaderComments(ctx context.Context, siteID, readerHash string) ([]Comment, error)
-	// AddressComments returns the comments posted on a site from one
-	// address (IP hash) at or after since, oldest first.
-	AddressComments(ctx context.Context, siteID, ipHash string, since time.Time) ([]Comment, error)
+	// RecentComments returns the newest comments on a site by one reader
+	// (by.Kind BanReader: the reader hash) or from one address (BanIP: the
+	// IP hash) at or after since, newest first, at most limit. ErrInvalid
+	// for another kind.
+	RecentComments(ctx context.Context, siteID string, by BanKey, since time.Time, limit int) ([]Comment, error)
 	// CommentsByStatus returns a site's comments of one status, oldest
 	// first. ErrInvalid for an unknown status.
 	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)

@@ -22,6 +22,41 @@ type api struct {
 	// acceptEncoding is sent on reads whose body is discarded, as a
 	// browser would ("gzip" by default).
 	acceptEncoding string
+	// clientAddr, when set, is sent as X-Forwarded-For: the reader's own
+	// address, believed by a server that trusts the tool's loopback
+	// address as a proxy (the in-process one does), so that each worker
+	// is a client of its own, as readers are.
+	clientAddr string
+	// formToken is sent with every post, as the widget's form sends one:
+	// fetched once, at the start, so it is old enough by the first post
+	// on any site whose form check asks for a few seconds.
+	formToken string
+}
+
+// as returns a copy of a whose requests come from the client addr.
+func (a *api) as(addr string) *api {
+	c := *a
+	c.clientAddr = addr
+	return &c
+}
+
+// workerAddr is the client address of load worker w.
+func workerAddr(w int) string { return fmt.Sprintf("10.%d.%d.%d", w>>16&255, w>>8&255, w&255) }
+
+// fetchFormToken gets the site's form token (GET .../form).
+func (a *api) fetchFormToken(ctx context.Context) error {
+	ans, err := a.send(ctx, call{method: http.MethodGet, url: a.siteURL("/form"), keepBody: true})
+	if err != nil {
+		return err
+	}
+	var got struct {
+		FormToken string `json:"form_token"`
+	}
+	if ans.status != http.StatusOK || json.Unmarshal(ans.body, &got) != nil {
+		return fmt.Errorf("form token of site %q: HTTP %d: %s", a.site, ans.status, bytes.TrimSpace(ans.body))
+	}
+	a.formToken = got.FormToken
+	return nil
 }
 
 // call is one request.
@@ -68,6 +103,9 @@ func (a *api) send(ctx context.Context, c call) (answer, error) {
 	if c.ifNoneMatch != "" {
 		req.Header.Set("If-None-Match", c.ifNoneMatch)
 	}
+	if a.clientAddr != "" {
+		req.Header.Set("X-Forwarded-For", a.clientAddr)
+	}
 	resp, err := a.client.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -99,6 +137,7 @@ type postInput struct {
 	Parent    string      `json:"parent,omitempty"`
 	Author    authorInput `json:"author"`
 	Body      string      `json:"body"`
+	FormToken string      `json:"form_token,omitempty"`
 }
 
 type authorInput struct {
@@ -108,6 +147,7 @@ type authorInput struct {
 
 // postCall builds a comment post.
 func (a *api) postCall(in postInput, token string, keep bool) call {
+	in.FormToken = a.formToken
 	body, _ := json.Marshal(in) // plain strings: cannot fail
 	return call{method: http.MethodPost, url: a.siteURL("/comments"), body: body, token: token, keepBody: keep}
 }

@@ -159,11 +159,17 @@ func seedTarget(ctx context.Context, cfg config, tgt *target, a *api, p plan, st
 		if _, err := a.counts(ctx, []string{hotPage}); err != nil {
 			return nil, fmt.Errorf("site %q on %s: %w (create it first, or use --site demo with parley's demo site)", cfg.site, tgt.base, err)
 		}
+		if err := a.fetchFormToken(ctx); err != nil {
+			return nil, err
+		}
 		return seed(ctx, p, cfg.seedWorkers, cfg.seedMode, a.counts, apiSeeder(a), stderr)
 	}
 	site, err := ensureSite(ctx, tgt.store, cfg.site)
 	if err != nil {
 		return nil, fmt.Errorf("create site %q: %w", cfg.site, err)
+	}
+	if err := a.fetchFormToken(ctx); err != nil {
+		return nil, err
 	}
 	existing := func(ctx context.Context, keys []string) (map[string]int, error) {
 		return tgt.store.Counts(ctx, site.ID, keys)

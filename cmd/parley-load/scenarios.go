@@ -134,21 +134,23 @@ func (b *bench) write(ctx context.Context) ScenarioResult {
 		rec := newRecorder()
 		recs[w] = rec
 		r := workerRand(w, 0x3417e)
+		a := b.api.as(workerAddr(w))
 		var token string
 		for seq := 0; next(); seq++ {
 			page := b.plan.pages[r.IntN(len(b.plan.pages))]
-			token = b.post(ctx, rec, r, page, token, fmt.Sprintf("write %s w%d #%d", b.run, w, seq))
+			token = post(ctx, a, rec, r, page, token, fmt.Sprintf("write %s w%d #%d", b.run, w, seq))
 		}
 	})
 	row := merged(recs).summarize("write", "post comment", n, elapsed, http.StatusCreated)
 	return ScenarioResult{Name: "write", Rows: []Row{row}}
 }
 
-// post sends one comment and returns the reader token to use next.
-func (b *bench) post(ctx context.Context, rec *recorder, r *rand.Rand, page, token, tag string) string {
+// post sends one comment through a and returns the reader token to use
+// next.
+func post(ctx context.Context, a *api, rec *recorder, r *rand.Rand, page, token, tag string) string {
 	in := postInput{Page: page, Author: author(r), Body: markdownBody(r, tag)}
 	first := token == ""
-	d, ans, err := b.api.timed(ctx, b.api.postCall(in, token, first))
+	d, ans, err := a.timed(ctx, a.postCall(in, token, first))
 	rec.observe(d, ans, err)
 	return tokenFrom(first, token, ans, err)
 }
@@ -177,6 +179,7 @@ func (b *bench) mixed(ctx context.Context) ScenarioResult {
 		rc := recs{newRecorder(), newRecorder(), newRecorder()}
 		all[w] = rc
 		r := workerRand(w, 0x313ed)
+		a := b.api.as(workerAddr(w))
 		zipf := rand.NewZipf(r, 1.1, 1, uint64(len(b.plan.pages)-1))
 		var token string
 		for seq := 0; next(); seq++ {
@@ -184,14 +187,14 @@ func (b *bench) mixed(ctx context.Context) ScenarioResult {
 			reads, posts := 100-b.cfg.writePct, 100-b.cfg.writePct/2
 			switch x := r.IntN(100); {
 			case x < reads || (x >= posts && len(ids) == 0):
-				d, ans, err := b.api.timed(ctx, call{method: http.MethodGet, url: b.api.threadURL(page)})
+				d, ans, err := a.timed(ctx, call{method: http.MethodGet, url: a.threadURL(page)})
 				rc.read.observe(d, ans, err)
 			case x < posts:
-				token = b.post(ctx, rc.post, r, page, token, fmt.Sprintf("mixed %s w%d #%d", b.run, w, seq))
+				token = post(ctx, a, rc.post, r, page, token, fmt.Sprintf("mixed %s w%d #%d", b.run, w, seq))
 			default:
 				first := token == ""
-				c := b.api.voteCall(ids[r.IntN(len(ids))], []int{1, 1, -1, 0}[r.IntN(4)], token, first)
-				d, ans, err := b.api.timed(ctx, c)
+				c := a.voteCall(ids[r.IntN(len(ids))], []int{1, 1, -1, 0}[r.IntN(4)], token, first)
+				d, ans, err := a.timed(ctx, c)
 				rc.vote.observe(d, ans, err)
 				token = tokenFrom(first, token, ans, err)
 			}

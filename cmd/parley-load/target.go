@@ -114,7 +114,10 @@ func startInProcess(ctx context.Context, dir string) (*target, error) {
 		return nil, err
 	}
 	opened := time.Now()
-	srv, err := server.New(ctx, store, server.Config{})
+	// Rate limits are off: the tool sends what many readers would (an
+	// operator runs a target with --rate-limits off). Loopback is a
+	// trusted proxy, so each worker says which reader's address it is.
+	srv, err := server.New(ctx, store, server.Config{RatesOff: true, TrustedProxies: []string{"127.0.0.1"}})
 	if err != nil {
 		store.Close()
 		t.cleanup()

@@ -26,6 +26,12 @@ type serveConfig struct {
 	ThreadCacheMB  int    // memory for cached threads
 	AdminUser      string // first instance admin, created on first start with AdminPassword
 	AdminPassword  string // from PARLEY_ADMIN_PASSWORD only: never a flag, so never in argv
+	// RateScale multiplies every rate limit; RatesOff turns them off.
+	RateScale      float64
+	RatesOff       bool
+	MaxConns       int  // open connections per client address
+	SitesPerUser   int  // sites one user may own under Signup
+	PrivateTargets bool // owners' spam checks may reach private addresses
 }
 
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
@@ -40,7 +46,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return def
 	}
 	var cfg serveConfig
-	var proxies, level, demo, signup, threadCache string
+	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private string
 	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
@@ -52,6 +58,10 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&signup, "signup", env("PARLEY_SIGNUP", "false"), "let anyone create an admin account and a site at /admin/signup (PARLEY_SIGNUP)")
 	fs.StringVar(&cfg.AdminUser, "admin-user", env("PARLEY_ADMIN_USER", "admin"), "name of the instance admin created on first start when PARLEY_ADMIN_PASSWORD is set (PARLEY_ADMIN_USER)")
 	fs.StringVar(&threadCache, "thread-cache-mb", env("PARLEY_THREAD_CACHE_MB", "32"), "memory for cached threads in MiB, 1 to 4096 (PARLEY_THREAD_CACHE_MB)")
+	fs.StringVar(&rates, "rate-limits", env("PARLEY_RATE_LIMITS", "on"), "on, off, or xN to multiply every rate limit by N, e.g. x10 (PARLEY_RATE_LIMITS)")
+	fs.StringVar(&maxConns, "max-conns-per-client", env("PARLEY_MAX_CONNS_PER_CLIENT", "64"), "open connections one client address may hold; trusted proxies are not counted; 0: no cap (PARLEY_MAX_CONNS_PER_CLIENT)")
+	fs.StringVar(&sitesPerUser, "sites-per-user", env("PARLEY_SITES_PER_USER", "10"), "sites one user may own when --signup is on (PARLEY_SITES_PER_USER)")
+	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -76,6 +86,18 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	if cfg.Signup, err = parseSwitch("--signup", signup); err != nil {
 		return cfg, err
 	}
+	if cfg.PrivateTargets, err = parseSwitch("--allow-private-callbacks", private); err != nil {
+		return cfg, err
+	}
+	if cfg.RateScale, cfg.RatesOff, err = parseRates(rates); err != nil {
+		return cfg, err
+	}
+	if cfg.MaxConns, err = strconv.Atoi(maxConns); err != nil || cfg.MaxConns < 0 {
+		return cfg, errors.New("--max-conns-per-client: want a whole number, 0 for no cap")
+	}
+	if cfg.SitesPerUser, err = strconv.Atoi(sitesPerUser); err != nil || cfg.SitesPerUser < 1 {
+		return cfg, errors.New("--sites-per-user: want a whole number from 1")
+	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -96,6 +118,23 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return cfg, nil
+}
+
+// parseRates reads --rate-limits: on, off, or xN (N > 0, a multiplier of
+// every limit).
+func parseRates(v string) (scale float64, off bool, err error) {
+	switch v {
+	case "on":
+		return 1, false, nil
+	case "off":
+		return 1, true, nil
+	}
+	if n, ok := strings.CutPrefix(v, "x"); ok {
+		if f, err := strconv.ParseFloat(n, 64); err == nil && f > 0 && f <= 1e6 {
+			return f, false, nil
+		}
+	}
+	return 0, false, errors.New("--rate-limits: want on, off or xN with N > 0 (x10 allows ten times as much)")
 }
 
 // parseSwitch reads the value of an on/off flag or variable.

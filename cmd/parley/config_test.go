@@ -18,8 +18,21 @@ func TestParseServeConfig(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", nil, nil, func(c serveConfig) bool {
-			return c.Addr == "localhost:8080" && c.Data == "./parley-data" && c.BaseURL == "http://localhost:8080" && c.Demo && c.LogLevel == slog.LevelInfo && c.ThreadCacheMB == 32
+			return c.Addr == "localhost:8080" && c.Data == "./parley-data" && c.BaseURL == "http://localhost:8080" && c.Demo && c.LogLevel == slog.LevelInfo && c.ThreadCacheMB == 32 &&
+				c.RateScale == 1 && !c.RatesOff && c.MaxConns == 64 && c.SitesPerUser == 10 && !c.PrivateTargets
 		}, ""},
+		{"rate limits off", nil, map[string]string{"PARLEY_RATE_LIMITS": "off"},
+			func(c serveConfig) bool { return c.RatesOff }, ""},
+		{"rate limits raised", []string{"--rate-limits", "x100"}, nil,
+			func(c serveConfig) bool { return c.RateScale == 100 && !c.RatesOff }, ""},
+		{"rate limits lowered", []string{"--rate-limits", "x0.5"}, nil,
+			func(c serveConfig) bool { return c.RateScale == 0.5 }, ""},
+		{"bad rate limits", []string{"--rate-limits", "x0"}, nil, nil, "--rate-limits"},
+		{"rate limits not a word", []string{"--rate-limits", "lots"}, nil, nil, "--rate-limits"},
+		{"connection cap", []string{"--max-conns-per-client", "0", "--sites-per-user", "3", "--allow-private-callbacks", "true"}, nil,
+			func(c serveConfig) bool { return c.MaxConns == 0 && c.SitesPerUser == 3 && c.PrivateTargets }, ""},
+		{"bad connection cap", []string{"--max-conns-per-client", "-1"}, nil, nil, "--max-conns-per-client"},
+		{"bad sites per user", nil, map[string]string{"PARLEY_SITES_PER_USER": "0"}, nil, "--sites-per-user"},
 		{"thread cache", nil, map[string]string{"PARLEY_THREAD_CACHE_MB": "8"},
 			func(c serveConfig) bool { return c.ThreadCacheMB == 8 }, ""},
 		{"bad thread cache", []string{"--thread-cache-mb", "0"}, nil, nil, "--thread-cache-mb"},

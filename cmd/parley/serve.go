@@ -33,6 +33,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	}
 	srv, err := server.New(ctx, store, server.Config{
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
+		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
+		AllowPrivateCallbacks: cfg.PrivateTargets,
 	})
 	if err != nil {
 		return err
@@ -45,6 +47,9 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.RatesOff {
+		log.Warn("rate limits are off (--rate-limits off): for load tests, never for a public site")
 	}
 	log.Info("parley is listening", slog.String("addr", ln.Addr().String()),
 		slog.String("base_url", cfg.BaseURL), slog.String("data", cfg.Data), slog.String("version", version))

@@ -40,6 +40,13 @@ func (h *Handler) bulk(c *fiber.Ctx) error {
 func (h *Handler) act(c *fiber.Ctx, site storage.Site, id, action string) error {
 	ctx := c.UserContext()
 	if action == "dismiss" {
+		// ClearFlags of another site's comment would clear nothing and
+		// report success: the comment must be this site's.
+		if _, err := h.store.Comment(ctx, site.ID, id); errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrInvalid) {
+			return badInput("A selected comment does not exist (any more).")
+		} else if err != nil {
+			return err
+		}
 		if err := h.store.ClearFlags(ctx, site.ID, id); err != nil {
 			return err
 		}
@@ -67,7 +74,7 @@ func (h *Handler) act(c *fiber.Ctx, site storage.Site, id, action string) error 
 		change(cm)
 		return nil
 	})
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrInvalid) {
 		return badInput("A selected comment does not exist (any more).")
 	}
 	if err != nil {

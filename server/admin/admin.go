@@ -22,7 +22,9 @@
 //   - Headers on every /admin answer only: a strict Content-Security-Policy,
 //     nosniff, Referrer-Policy no-referrer, X-Frame-Options DENY. The widget
 //     routes are not touched: they must stay embeddable.
-//   - Sign-in attempts are rate-limited per IP hash and per user name.
+//   - Sign-in attempts are limited per address, per account and address,
+//     and per account from unknown addresses, reserved before a password
+//     is hashed, with at most two hashes at once (ratelimit.go).
 //
 // # Decisions
 //
@@ -55,6 +57,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parley-dev/parley/server/posting"
+	"github.com/parley-dev/parley/server/ratelimit"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
 )
@@ -73,22 +76,35 @@ type Config struct {
 	ValidOrigin func(string) bool
 	// Signup lets anyone create an account and a first site.
 	Signup bool
+	// SitesPerUser caps how many sites one user may own under Signup
+	// (instance admins have no cap).
+	SitesPerUser int
 	// SessionTTL is how long a sign-in lasts (default 12 hours).
 	SessionTTL time.Duration
+	// Limiter keeps the sign-in limits (nil: one of its own); RatesOff
+	// turns them off, for tests that sign in over and over.
+	Limiter  ratelimit.Limiter
+	RatesOff bool
+	// AllowPrivateCallbacks lets a site's external check point at
+	// loopback and private addresses.
+	AllowPrivateCallbacks bool
+	// DefaultRates are the rate limits of a site that sets none, shown on
+	// its settings page.
+	DefaultRates storage.RateLimits
 }
 
 // Handler serves the admin page.
 type Handler struct {
-	cfg     Config
-	store   storage.Store
-	log     *slog.Logger
-	pages   map[string]*template.Template
-	assets  *widget.Assets
-	script  string // URL path of the admin script
-	style   string // URL path of the admin style sheet
-	origin  string // the base URL's origin, for CSRF checks
-	secure  bool   // base URL is https: Secure cookies
-	limiter *limiter
+	cfg    Config
+	store  storage.Store
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	assets *widget.Assets
+	script string // URL path of the admin script
+	style  string // URL path of the admin style sheet
+	origin string // the base URL's origin, for CSRF checks
+	secure bool   // base URL is https: Secure cookies
+	guard  *guard // sign-in and sign-up limits
 }
 
 // New builds the admin handler. It parses the templates and bundles the
@@ -115,7 +131,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: pages, assets: assets,
-		limiter: newLimiter(cfg.Now)}
+		guard: newGuard(cfg.Limiter, cfg.RatesOff, cfg.Now)}
 	for _, p := range assets.Paths() {
 		switch {
 		case strings.HasSuffix(p, ".js"):

@@ -52,26 +52,31 @@ func (h *Handler) commentPage(c *fiber.Ctx) error {
 	return h.render(c, "comment", "Comment by "+cm.Author.Name, v)
 }
 
-// body reads a Markdown body from the form with the site's length limit.
-func body(c *fiber.Ctx, site storage.Site) (string, error) {
+// body reads a Markdown body from the form with the site's length limit
+// and renders it.
+func (h *Handler) body(c *fiber.Ctx, site storage.Site) (posting.Body, error) {
 	b := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
 	if strings.TrimSpace(b) == "" {
-		return "", badInput("Write something first.")
+		return posting.Body{}, badInput("Write something first.")
 	}
 	if !utf8.ValidString(b) {
-		return "", badInput("The text is not valid UTF-8.")
+		return posting.Body{}, badInput("The text is not valid UTF-8.")
 	}
 	if n := utf8.RuneCountInString(b); n > site.Settings.MaxLength {
-		return "", badInput(fmt.Sprintf("The text is %d characters long; the limit is %d.", n, site.Settings.MaxLength))
+		return posting.Body{}, badInput(fmt.Sprintf("The text is %d characters long; the limit is %d.", n, site.Settings.MaxLength))
 	}
-	return b, nil
+	body := h.cfg.Poster.Render(site, b)
+	if strings.TrimSpace(body.HTML()) == "" {
+		return body, badInput("The text shows nothing; write some words.")
+	}
+	return body, nil
 }
 
 // editComment replaces a comment's body through posting.Poster.Edit, which
 // renders it and marks it edited; the audit log keeps the previous text.
 func (h *Handler) editComment(c *fiber.Ctx) error {
 	site := siteOf(c)
-	b, err := body(c, site)
+	b, err := h.body(c, site)
 	if err != nil {
 		return err
 	}
@@ -92,7 +97,7 @@ func (h *Handler) editComment(c *fiber.Ctx) error {
 func (h *Handler) reply(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	site := siteOf(c)
-	b, err := body(c, site)
+	b, err := h.body(c, site)
 	if err != nil {
 		return err
 	}
@@ -121,7 +126,7 @@ func (h *Handler) reply(c *fiber.Ctx) error {
 	}
 	cm, err := h.cfg.Poster.Add(ctx, site, posting.Draft{
 		Page: page, ParentID: parent.ID, Author: storage.Author{Name: name, Badge: badge},
-		Markdown: b, Status: storage.StatusApproved,
+		Body: b, Status: storage.StatusApproved,
 	})
 	if errors.Is(err, storage.ErrParentNotFound) {
 		return badInput("The comment is no longer there.")
@@ -130,5 +135,11 @@ func (h *Handler) reply(c *fiber.Ctx) error {
 		return err
 	}
 	h.audit(c, storage.AuditEntry{Action: "reply", CommentID: cm.ID, PageKey: cm.PageKey, After: cm.Markdown})
+	// The name replies go by is the staff's: readers cannot post under it.
+	if name != u.Name && name != u.DisplayName {
+		if _, err := h.store.UpdateUser(ctx, u.Name, func(u *storage.User) error { u.DisplayName = name; return nil }); err != nil {
+			return err
+		}
+	}
 	return back(c, "/admin/sites/"+site.ID+"/comments/"+cm.ID, "replied")
 }

@@ -47,6 +47,8 @@ func (h *Handler) catch(c *fiber.Ctx) error {
 		he = &httpError{fe.Code, fe.Message}
 	case errors.Is(err, storage.ErrNotFound):
 		he = errNotFound
+	case errors.Is(err, storage.ErrInvalid):
+		he = &httpError{fiber.StatusUnprocessableEntity, "That cannot exist: check what you typed."}
 	default:
 		h.log.Error("admin request failed", slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("err", err))
 		he = &httpError{fiber.StatusInternalServerError, "Something went wrong on our side. Please try again."}

@@ -61,7 +61,9 @@ func newEnv(t *testing.T, signup bool) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	e.store = st
-	e.srv, err = server.New(e.ctx, st, server.Config{BaseURL: baseURL, Now: e.clock.Now, Signup: signup})
+	// app.Test's connections come from 0.0.0.0: as a trusted proxy, it
+	// lets a sign-in say which address it comes from (signInFrom).
+	e.srv, err = server.New(e.ctx, st, server.Config{BaseURL: baseURL, Now: e.clock.Now, Signup: signup, TrustedProxies: []string{"0.0.0.0"}})
 	if err != nil {
 		t.Fatal(err)
 	}

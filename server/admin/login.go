@@ -59,6 +59,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err := h.checkLoginCSRF(c); err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	name := strings.ToLower(strings.TrimSpace(c.FormValue("name")))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
@@ -67,25 +68,53 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		c.Status(status)
 		return h.render(c, "login", "Sign in", loginView{Next: next, Name: name, Error: msg, Token: h.loginToken(c)})
 	}
-	if wait := h.limiter.blocked(client, name); wait > 0 {
+	tooMany := func(wait time.Duration) error {
 		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(wait.Seconds())+1))
-		return again(fiber.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts. Please wait %d minutes and try again.", int(wait.Minutes())+1))
+		return again(fiber.StatusTooManyRequests, fmt.Sprintf("Too many sign-in attempts. Please wait %d minutes and try again.", int(wait.Minutes())+1))
 	}
-	u, err := h.store.User(c.UserContext(), name)
-	switch {
-	case errors.Is(err, storage.ErrNotFound) || name == "":
-		CheckPassword(dummyHash, password) // same time as a wrong password
-	case err != nil:
-		return err
-	case CheckPassword(u.PasswordHash, password):
-		h.limiter.succeed(name)
-		if err := h.startSession(c, u); err != nil {
+	var u storage.User
+	var err error
+	if UserNamePattern.MatchString(name) {
+		u, err = h.store.User(ctx, name)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
-		return c.Redirect(next, fiber.StatusSeeOther)
 	}
-	h.limiter.fail(client, name)
-	return again(fiber.StatusUnauthorized, "The user name or password is not right.")
+	limits := []limit{{"login:c:" + client, perClient}, {"login:p:" + name + ":" + client, perPair}}
+	if !u.KnowsClient(client) {
+		limits = append(limits, limit{"login:a:" + name, perAccount})
+	}
+	wait, err := h.guard.reserve(ctx, limits)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return tooMany(wait)
+	}
+	ok := false
+	hashed := h.guard.hash(ctx, func() {
+		hash := u.PasswordHash
+		if hash == "" {
+			hash = dummyHash() // same time as a wrong password: user names stay private
+		}
+		ok = CheckPassword(hash, password) && u.Name != ""
+	})
+	if !hashed {
+		h.guard.release(ctx, limits, 1) // not the attempt's fault
+		return tooMany(time.Minute)
+	}
+	if !ok {
+		return again(fiber.StatusUnauthorized, "The user name or password is not right.")
+	}
+	h.guard.release(ctx, limits[:1], 1)
+	h.guard.release(ctx, limits[1:], perAccount.Limit)
+	if u, err = h.store.UpdateUser(ctx, u.Name, func(u *storage.User) error { u.RememberClient(client); return nil }); err != nil {
+		return err
+	}
+	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {

@@ -1,11 +1,13 @@
 package admin_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +18,15 @@ import (
 // answer to the POST.
 func (e *env) signIn(srv *server.Server, name, pw, next string, extra ...*http.Cookie) *http.Response {
 	e.t.Helper()
-	res, err := srv.App().Test(httptest.NewRequest("GET", "/admin/login", nil), -1)
+	return e.signInFrom(srv, "192.0.2.1", name, pw, next, extra...)
+}
+
+// signInFrom is signIn from the client address from.
+func (e *env) signInFrom(srv *server.Server, from, name, pw, next string, extra ...*http.Cookie) *http.Response {
+	e.t.Helper()
+	get := httptest.NewRequest("GET", "/admin/login", nil)
+	get.Header.Set("X-Forwarded-For", from)
+	res, err := srv.App().Test(get, -1)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -35,6 +45,7 @@ func (e *env) signIn(srv *server.Server, name, pw, next string, extra ...*http.C
 	form := url.Values{"name": {name}, "password": {pw}, "csrf": {token}, "next": {next}}
 	r := httptest.NewRequest("POST", "/admin/login", strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("X-Forwarded-For", from)
 	r.AddCookie(&http.Cookie{Name: "parley_login_csrf", Value: token})
 	for _, c := range extra {
 		r.AddCookie(c)
@@ -122,23 +133,82 @@ func TestSignInRefused(t *testing.T) {
 
 func TestSignInRateLimit(t *testing.T) {
 	e := newEnv(t, false)
-	for range 10 {
-		e.signIn(e.srv, "mia", "not the password", "")
+	// Five failures from one address lock that address out of the account,
+	// the right password included...
+	for range 5 {
+		if res := e.signIn(e.srv, "mia", "not the password", ""); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: %d", res.StatusCode)
+		}
 	}
 	res := e.signIn(e.srv, "mia", password, "")
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
-		t.Fatalf("11th attempt: %d", res.StatusCode)
+		t.Fatalf("6th attempt: %d", res.StatusCode)
 	}
-	// Another account from the same client is not locked yet.
+	// ...but not out of another account, and not another address.
 	if res := e.signIn(e.srv, "alice", password, ""); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("alice: %d", res.StatusCode)
+		t.Errorf("alice from the same address: %d", res.StatusCode)
 	}
-	// After the window, mia may try again.
+	if res := e.signInFrom(e.srv, "198.51.100.2", "mia", password, ""); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("mia from another address: %d", res.StatusCode)
+	}
+	// After the window, the address may try again.
 	e.clock.mu.Lock()
 	e.clock.now = e.clock.now.Add(16 * time.Minute)
 	e.clock.mu.Unlock()
 	if res := e.signIn(e.srv, "mia", password, ""); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after the window: %d", res.StatusCode)
+	}
+}
+
+// TestOwnerIsNotLockedOut: failures from many addresses lock an account,
+// but not for the addresses its owner signed in from before.
+func TestOwnerIsNotLockedOut(t *testing.T) {
+	e := newEnv(t, false)
+	home := "192.0.2.77"
+	if res := e.signInFrom(e.srv, home, "alice", password, ""); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("alice at home: %d", res.StatusCode)
+	}
+	for i := range 12 {
+		e.signInFrom(e.srv, fmt.Sprintf("203.0.113.%d", i), "alice", "guess", "")
+	}
+	if res := e.signInFrom(e.srv, "198.51.100.99", "alice", password, ""); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the right password from a new address while the account is attacked: %d, want 429", res.StatusCode)
+	}
+	if res := e.signInFrom(e.srv, home, "alice", password, ""); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("alice from her own address while the account is attacked: %d, want 303", res.StatusCode)
+	}
+}
+
+// TestSignInBurst: many simultaneous wrong passwords for one account from
+// one address are refused before any password is hashed, except the few
+// the limits allow.
+func TestSignInBurst(t *testing.T) {
+	e := newEnv(t, false)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for range 150 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := e.signIn(e.srv, "alice", "wrong password!", "")
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if statuses[http.StatusTooManyRequests] < 145 || statuses[http.StatusUnauthorized] > 5 || len(statuses) > 2 {
+		t.Errorf("150 simultaneous attempts: %v; want at most 5 hashed (401), the rest 429", statuses)
+	}
+}
+
+func TestSignInOddNames(t *testing.T) {
+	e := newEnv(t, false)
+	for _, name := range []string{"ali\x00ce", strings.Repeat("a", 5000), "../../etc"} {
+		if res := e.signIn(e.srv, name, password, ""); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("sign-in as %.20q: %d, want 401", name, res.StatusCode)
+		}
 	}
 }
 

@@ -2,18 +2,35 @@ package admin
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parley-dev/parley/storage"
 )
 
+// pagesPerScreen is how many pages the Pages list shows at once.
+const pagesPerScreen = 100
+
+type pagesView struct {
+	Pages []storage.Page
+	Next  string // the next screen's URL, if there is one
+}
+
+// pagesPage lists a site's pages by key, a screen at a time from the key
+// after ?after=.
 func (h *Handler) pagesPage(c *fiber.Ctx) error {
-	pages, err := h.store.Pages(c.UserContext(), siteOf(c).ID, "", 0)
+	site := siteOf(c)
+	pages, err := h.store.Pages(c.UserContext(), site.ID, c.Query("after"), pagesPerScreen+1)
 	if err != nil {
 		return err
 	}
-	return h.render(c, "pages", "Pages", pages)
+	v := pagesView{Pages: pages}
+	if len(pages) > pagesPerScreen {
+		v.Pages = pages[:pagesPerScreen]
+		v.Next = "/admin/sites/" + site.ID + "/pages?after=" + url.QueryEscape(v.Pages[pagesPerScreen-1].Key)
+	}
+	return h.render(c, "pages", "Pages", v)
 }
 
 // updatePage locks, unlocks or retitles a page (action lock, unlock or

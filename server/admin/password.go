@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -99,5 +100,9 @@ func decodeArgon(s string) (argonParams, []byte, []byte, error) {
 
 // dummyHash is checked against when a sign-in names no existing user, so
 // that the answer takes as long as for a wrong password and does not reveal
-// which user names exist.
-var dummyHash, _ = HashPassword("parley-dummy-password")
+// which user names exist. It is made on the first sign-in, not at start-up:
+// hashing takes tens of milliseconds and 19 MiB.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("parley-dummy-password") // long enough: never ErrWeakPassword
+	return h
+})

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,6 +37,9 @@ type queueView struct {
 	Tab    string
 	Rows   []queueRow
 	Total  int // rows matching the filters
+	First  int // 1-based number of the first row shown
+	Last   int
+	Next   string // the next rows' URL, if there are more
 	Page   string
 	Author string
 	Q      string
@@ -68,8 +72,17 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		slices.Reverse(rows)
 	}
 	v.Total = len(rows)
-	if len(rows) > queueLimit {
-		rows = rows[:queueLimit]
+	from, err := strconv.Atoi(c.Query("from", "0"))
+	if err != nil || from < 0 {
+		from = 0
+	}
+	from = min(from, len(rows))
+	rows = rows[from:min(from+queueLimit, len(rows))]
+	v.First, v.Last = min(from+1, v.Total), from+len(rows)
+	if v.Last < v.Total {
+		q := c.Request().URI().QueryArgs()
+		q.Set("from", strconv.Itoa(v.Last))
+		v.Next = "/admin/sites/" + site.ID + "/queue?" + q.String()
 	}
 	pages := map[string]storage.Page{}
 	for i := range rows {

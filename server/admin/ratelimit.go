@@ -1,86 +1,108 @@
 package admin
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"github.com/parley-dev/parley/server/ratelimit"
 )
 
-// Sign-in attempts are limited per client (IP hash) and per user name, so
-// neither one address guessing many passwords nor many addresses guessing
-// one account get far. Only failures count; a success clears the user
-// name's record. The state is in memory: a restart forgets it, which is
-// fine for a limit counted in minutes.
+// Sign-in and sign-up attempts are limited before any password is hashed:
+// an attempt is reserved first, so a burst cannot start more hashes than
+// the limits allow, and at most hashSlots argon2id hashes (19 MiB each)
+// run at once; an attempt that finds no slot within hashWait gets 429.
+//
+// Three limits apply to a sign-in, all over loginWindow:
+//   - per address, over all accounts (perClient): one address guessing many
+//     accounts;
+//   - per account and address (perPair): one address guessing one account;
+//   - per account, from addresses the account does not know (perAccount):
+//     many addresses guessing one account. The addresses of the account's
+//     latest successful sign-ins (storage.User.KnownClients) are exempt,
+//     so a flood of failures from elsewhere does not lock its owner out
+//     from their own address.
+//
+// A successful sign-in gives back what it reserved and clears the
+// account's limits. The state sits in a ratelimit.Limiter, shared with the
+// public API's limits.
 const (
-	loginWindow   = 15 * time.Minute
-	maxPerClient  = 20
-	maxPerAccount = 10
-	// maxKeys bounds the memory of the limiter: past it, every key is
-	// pruned at once (attempts with ever new user names would otherwise
-	// grow the map until their keys are looked at again).
-	maxKeys = 50000
+	loginWindow = 15 * time.Minute
+	hashSlots   = 2
+	hashWait    = 2 * time.Second
 )
 
-type limiter struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	failures map[string][]time.Time
+var (
+	perClient  = ratelimit.Rule{Limit: 20, Period: loginWindow}
+	perPair    = ratelimit.Rule{Limit: 5, Period: loginWindow}
+	perAccount = ratelimit.Rule{Limit: 10, Period: loginWindow}
+	// perSignup: every sign-up attempt counts against its address, so one
+	// address cannot create accounts in bulk.
+	perSignup = ratelimit.Rule{Limit: 5, Period: time.Hour}
+)
+
+// limit is one reservation: a key under its rule.
+type limit struct {
+	key  string
+	rule ratelimit.Rule
 }
 
-func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, failures: map[string][]time.Time{}}
+// guard reserves attempts and hands out hashing slots.
+type guard struct {
+	limiter ratelimit.Limiter
+	off     bool // Config.RatesOff: no limits, slots still
+	now     func() time.Time
+	slots   chan struct{}
 }
 
-// blocked reports how long the client or account must wait (0: not
-// blocked).
-func (l *limiter) blocked(client, account string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	wait := time.Duration(0)
-	for key, limit := range map[string]int{"c:" + client: maxPerClient, "a:" + account: maxPerAccount} {
-		recent := l.prune(key, now)
-		if len(recent) >= limit {
-			wait = max(wait, recent[0].Add(loginWindow).Sub(now))
+func newGuard(l ratelimit.Limiter, off bool, now func() time.Time) *guard {
+	if l == nil {
+		l = ratelimit.NewMemory(0)
+	}
+	return &guard{limiter: l, off: off, now: now, slots: make(chan struct{}, hashSlots)}
+}
+
+// reserve spends one attempt of each limit in order. It returns how long
+// to wait when one refuses (later ones are then not spent), else 0.
+func (g *guard) reserve(ctx context.Context, limits []limit) (time.Duration, error) {
+	if g.off {
+		return 0, nil
+	}
+	for _, l := range limits {
+		d, err := g.limiter.Take(ctx, l.key, l.rule, 1, g.now())
+		if err != nil {
+			return 0, err
+		}
+		if !d.Allowed {
+			return d.RetryAfter, nil
 		}
 	}
-	return wait
+	return 0, nil
 }
 
-// fail records a failed attempt.
-func (l *limiter) fail(client, account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.failures) > maxKeys {
-		for key := range l.failures {
-			l.prune(key, now)
-		}
+// release gives back n attempts of each limit (n >= each rule's limit
+// clears it).
+func (g *guard) release(ctx context.Context, limits []limit, n int) {
+	if g.off {
+		return
 	}
-	for _, key := range []string{"c:" + client, "a:" + account} {
-		l.failures[key] = append(l.prune(key, now), now)
+	for _, l := range limits {
+		g.limiter.Take(ctx, l.key, l.rule, -min(n, l.rule.Limit), g.now())
 	}
 }
 
-// succeed forgets an account's failures.
-func (l *limiter) succeed(account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, "a:"+account)
-}
-
-// prune drops failures older than the window and returns the rest; keys
-// with none left are deleted so the map does not grow without bound.
-func (l *limiter) prune(key string, now time.Time) []time.Time {
-	list := l.failures[key]
-	i := 0
-	for i < len(list) && !now.Before(list[i].Add(loginWindow)) {
-		i++
+// hash runs fn in a hashing slot, waiting at most hashWait for one. It
+// reports false when none came free.
+func (g *guard) hash(ctx context.Context, fn func()) bool {
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
 	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(l.failures, key)
-		return nil
-	}
-	l.failures[key] = list
-	return list
+	defer func() { <-g.slots }()
+	fn()
+	return true
 }

@@ -3,8 +3,10 @@ package admin_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/storage"
 )
@@ -62,11 +64,22 @@ var routes = map[string]route{
 	"settings page": {method: "GET", path: fixed("/admin/sites/blog"), owner: true, site: true, want: 200},
 	"save settings": {method: "POST", path: fixed("/admin/sites/blog/settings"), owner: true, site: true, want: 303,
 		form: vals("name", "Renamed", "origins", "https://blog.example\nhttp://localhost:*", "moderation", "all",
-			"edit_window", "10", "max_length", "2000", "close_after_days", "0", "allow_links", "on"),
+			"edit_window", "10", "max_length", "2000", "close_after_days", "0", "allow_links", "on",
+			"blocked_words", "viagra", "suspect_words", "casino\r\n free money \n", "max_links", "", "min_submit_time", "5",
+			"duplicate_window", "12", "rate_posts", "4", "rate_votes", "", "check_url", "https://spam.example/check"),
 		check: func(t *testing.T, e *env) {
 			s, _ := e.store.Site(e.ctx, "blog")
-			if s.Name != "Renamed" || s.Settings.Moderation != storage.ModerateAll || len(s.Origins) != 2 || s.Settings.MaxLength != 2000 {
+			set := s.Settings
+			if s.Name != "Renamed" || set.Moderation != storage.ModerateAll || len(s.Origins) != 2 || set.MaxLength != 2000 {
 				t.Errorf("site after save: %+v", s)
+			}
+			if !slices.Equal(set.BlockedWords, []string{"viagra"}) || !slices.Equal(set.SuspectWords, []string{"casino", "free money"}) ||
+				set.MaxLinks != -1 || set.MinSubmitTime != 5*time.Second || set.DuplicateWindow != 12*time.Hour ||
+				set.RateLimits != (storage.RateLimits{Posts: 4}) || set.CheckURL != "https://spam.example/check" {
+				t.Errorf("moderation settings after save: %+v", set)
+			}
+			if !strings.HasPrefix(s.SigningSecret, "psec_") {
+				t.Errorf("a spam check URL without a signing secret: %q", s.SigningSecret)
 			}
 		}},
 	"delete page": {method: "GET", path: fixed("/admin/sites/blog/delete"), owner: true, site: true, want: 200},

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -36,16 +37,21 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 		c.Status(status)
 		return h.render(c, "signup", "Create an account", signupView{Token: h.loginToken(c), Name: name, Error: msg})
 	}
-	// Every attempt counts against the client, so one address cannot
-	// create accounts in bulk.
-	if h.limiter.blocked(client, "signup:"+client) > 0 {
+	wait, err := h.guard.reserve(ctx, []limit{{"signup:c:" + client, perSignup}})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(wait.Seconds())+1))
 		return again(fiber.StatusTooManyRequests, "Too many attempts from your address. Please try again later.")
 	}
-	h.limiter.fail(client, "signup:"+client)
 	if !UserNamePattern.MatchString(name) {
 		return again(fiber.StatusUnprocessableEntity, "The user name must be 2 to 40 lower-case letters, digits, dots, dashes or underscores.")
 	}
-	hash, err := HashPassword(c.FormValue("password"))
+	var hash string
+	if !h.guard.hash(ctx, func() { hash, err = HashPassword(c.FormValue("password")) }) {
+		return again(fiber.StatusTooManyRequests, "The server is busy. Please try again in a minute.")
+	}
 	if errors.Is(err, ErrWeakPassword) {
 		return again(fiber.StatusUnprocessableEntity, "The password needs at least 10 characters.")
 	}

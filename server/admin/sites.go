@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -12,12 +13,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/outbound"
 	"github.com/parley-dev/parley/storage"
 )
 
 // siteIDPattern is what a site id may be: it goes into URLs, the embed
 // snippet and storage keys.
 var siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
+
+// ValidSiteID reports whether id is a possible site id, so that other
+// input never reaches the store.
+func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
 
 type siteRow struct {
 	Site    storage.Site
@@ -55,9 +61,13 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	return h.render(c, "dashboard", "Your sites", rows)
 }
 
-// createSite registers a new site owned by the signed-in user.
+// createSite registers a new site owned by the signed-in user. Where
+// anyone may sign up, one user owns at most Config.SitesPerUser sites.
 func (h *Handler) createSite(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
+	if h.cfg.Signup && !u.Admin && h.cfg.SitesPerUser > 0 && owned(u) >= h.cfg.SitesPerUser {
+		return &httpError{fiber.StatusForbidden, fmt.Sprintf("You own %d sites, the most one account may have here.", owned(u))}
+	}
 	site, err := h.newSite(c, u.Name)
 	if err != nil {
 		return err
@@ -66,6 +76,17 @@ func (h *Handler) createSite(c *fiber.Ctx) error {
 		return err
 	}
 	return back(c, "/admin/sites/"+site.ID, "created")
+}
+
+// owned counts the sites u owns.
+func owned(u storage.User) int {
+	n := 0
+	for _, r := range u.Roles {
+		if r == storage.RoleOwner {
+			n++
+		}
+	}
+	return n
 }
 
 // newSite reads and checks the id, name and origin of a new site.
@@ -129,6 +150,12 @@ type settingsView struct {
 	Snippet    string
 	Origins    string
 	Blocked    string
+	Suspect    string
+	MaxLinks   string // "" when there is no limit
+	Seconds    int    // the form check's minimum time
+	Hours      int    // the duplicate window
+	Rates      storage.RateLimits
+	Defaults   storage.RateLimits // the instance's, shown where the site sets none
 	Moderators []storage.User
 	Owner      string
 }
@@ -140,10 +167,18 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 		return err
 	}
 	v := settingsView{
-		Snippet: `<div id="parley"></div>` + "\n" + `<script src="` + h.cfg.BaseURL + `/embed.js" data-site="` + site.ID + `" async></script>`,
-		Origins: strings.Join(site.Origins, "\n"),
-		Blocked: strings.Join(site.Settings.BlockedWords, "\n"),
-		Owner:   site.OwnerID,
+		Snippet:  `<div id="parley"></div>` + "\n" + `<script src="` + h.cfg.BaseURL + `/embed.js" data-site="` + site.ID + `" async></script>`,
+		Origins:  strings.Join(site.Origins, "\n"),
+		Blocked:  strings.Join(site.Settings.BlockedWords, "\n"),
+		Suspect:  strings.Join(site.Settings.SuspectWords, "\n"),
+		Seconds:  int(site.Settings.MinSubmitTime.Seconds()),
+		Hours:    int(site.Settings.DuplicateWindow.Hours()),
+		Rates:    site.Settings.RateLimits,
+		Defaults: h.cfg.DefaultRates,
+		Owner:    site.OwnerID,
+	}
+	if site.Settings.MaxLinks >= 0 {
+		v.MaxLinks = strconv.Itoa(site.Settings.MaxLinks)
 	}
 	for _, u := range users {
 		if r := u.Role(site.ID); r != "" {
@@ -165,8 +200,11 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	if site.Origins, err = h.origins(c.FormValue("origins")); err != nil {
 		return err
 	}
-	if site.Settings, err = readSettings(c, site.Settings); err != nil {
+	if site.Settings, err = readSettings(c, site.Settings, h.cfg.AllowPrivateCallbacks); err != nil {
 		return err
+	}
+	if (site.Settings.CheckURL != "" && site.SigningSecret == "") || c.FormValue("new_secret") == "on" {
+		site.SigningSecret = outbound.NewSecret()
 	}
 	if err := h.store.UpdateSite(c.UserContext(), site); err != nil {
 		return err
@@ -175,8 +213,27 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	return back(c, "/admin/sites/"+site.ID, "saved")
 }
 
+// wordList reads a word list, one word or phrase per line.
+func wordList(text, what string) ([]string, error) {
+	var out []string
+	for _, w := range strings.Split(text, "\n") {
+		if w = strings.TrimSpace(w); w == "" {
+			continue
+		}
+		if _, err := oneLine(w, 100, what); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	if len(out) > 1000 {
+		return nil, badInput("At most 1,000 " + what + ", please.")
+	}
+	return out, nil
+}
+
 // readSettings reads the settings form over the current settings.
-func readSettings(c *fiber.Ctx, set storage.SiteSettings) (storage.SiteSettings, error) {
+// allowPrivate lets the spam check URL name a private address.
+func readSettings(c *fiber.Ctx, set storage.SiteSettings, allowPrivate bool) (storage.SiteSettings, error) {
 	switch m := storage.ModerationMode(c.FormValue("moderation")); m {
 	case storage.ModerateNone, storage.ModerateFirst, storage.ModerateAll:
 		set.Moderation = m
@@ -204,16 +261,47 @@ func readSettings(c *fiber.Ctx, set storage.SiteSettings) (storage.SiteSettings,
 	check := func(f string) bool { return c.FormValue(f) == "on" }
 	set.RequireName, set.RequireEmail = check("require_name"), check("require_email")
 	set.AllowLinks, set.AllowImages = check("allow_links"), check("allow_images")
-	set.BlockedWords = nil
-	for _, w := range strings.Split(c.FormValue("blocked_words"), "\n") {
-		if w = strings.TrimSpace(w); w != "" {
-			set.BlockedWords = append(set.BlockedWords, w)
+	if set.BlockedWords, err = wordList(c.FormValue("blocked_words"), "blocked words"); err != nil {
+		return set, err
+	}
+	if set.SuspectWords, err = wordList(c.FormValue("suspect_words"), "suspect words"); err != nil {
+		return set, err
+	}
+	set.MaxLinks = -1
+	if strings.TrimSpace(c.FormValue("max_links")) != "" {
+		if set.MaxLinks, err = num("max_links", 0, 1000); err != nil {
+			return set, err
+		}
+	}
+	seconds, err := num("min_submit_time", 0, 600)
+	if err != nil {
+		return set, err
+	}
+	set.MinSubmitTime = time.Duration(seconds) * time.Second
+	hours, err := num("duplicate_window", 0, 24*365)
+	if err != nil {
+		return set, err
+	}
+	set.DuplicateWindow = time.Duration(hours) * time.Hour
+	rates := []*int{&set.RateLimits.Posts, &set.RateLimits.Edits, &set.RateLimits.Votes, &set.RateLimits.Flags}
+	for i, f := range []string{"rate_posts", "rate_edits", "rate_votes", "rate_flags"} {
+		*rates[i] = 0
+		if strings.TrimSpace(c.FormValue(f)) != "" {
+			if *rates[i], err = num(f, 1, 100000); err != nil {
+				return set, err
+			}
 		}
 	}
 	set.NotifyEmail = strings.TrimSpace(c.FormValue("notify_email"))
 	if set.NotifyEmail != "" {
 		if a, err := mail.ParseAddress(set.NotifyEmail); err != nil || a.Address != set.NotifyEmail {
 			return set, badInput("The notification e-mail address is not valid.")
+		}
+	}
+	set.CheckURL = strings.TrimSpace(c.FormValue("check_url"))
+	if set.CheckURL != "" {
+		if err := outbound.CheckURL(set.CheckURL, allowPrivate); err != nil {
+			return set, badInput("The spam check URL must be a public http:// or https:// address.")
 		}
 	}
 	set.WebhookURL = strings.TrimSpace(c.FormValue("webhook_url"))

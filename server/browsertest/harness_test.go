@@ -117,7 +117,10 @@ func (e *env) start(bctx context.Context, settings []func(*storage.SiteSettings)
 	t.Cleanup(blog.Close)
 	e.blog = blog.URL // http://127.0.0.1:PORT
 
+	// The test sites leave the checks that hold comments sent at once, or
+	// twice, or with many links, to the tests of those checks.
 	set := storage.DefaultSiteSettings()
+	set.MinSubmitTime, set.DuplicateWindow, set.MaxLinks = 0, 0, -1
 	for _, f := range settings {
 		f(&set)
 	}

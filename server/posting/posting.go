@@ -1,11 +1,15 @@
 // Package posting is the one path by which a comment body becomes a stored
 // comment: the public API, moderator edits and replies from the admin page,
-// the demo seed and importers all render and store through a Poster, so
-// every stored comment was sanitized the same way.
+// the demo seed and importers all render through a Poster (Render) and
+// store through it (Add, Edit), so every stored comment was sanitized the
+// same way. A Body can only be made by Render, so the HTML a Poster stores
+// is always what its renderer made of the Markdown beside it; the reader
+// API checks that same Body with the moderation pipeline in between.
 package posting
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,15 +20,32 @@ import (
 
 // Draft is a validated comment about to be stored.
 type Draft struct {
-	Page       storage.Page // key, and URL and title for a new page
-	ParentID   string
-	Author     storage.Author
-	Markdown   string
-	Status     storage.Status
-	ReaderHash string
-	IPHash     string
-	Created    time.Time // zero for a comment posted now
+	Page        storage.Page // key, and URL and title for a new page
+	ParentID    string
+	Author      storage.Author
+	Body        Body
+	Status      storage.Status
+	HoldReasons []string
+	ReaderHash  string
+	IPHash      string
+	Created     time.Time // zero for a comment posted now
 }
+
+// Body is a comment body as Render made it: the Markdown and the sanitized
+// HTML of it.
+type Body struct {
+	markdown, html string
+	rendered       bool
+}
+
+// Markdown is the body as the author typed it.
+func (b Body) Markdown() string { return b.markdown }
+
+// HTML is the sanitized HTML stored and served for the body.
+func (b Body) HTML() string { return b.html }
+
+// errNoBody is returned for a Draft whose Body was not made by Render.
+var errNoBody = errors.New("posting: the body was not rendered")
 
 // Poster renders and stores comments. It is safe for concurrent use.
 type Poster struct {
@@ -41,16 +62,20 @@ func New(store storage.Store, now func() time.Time) *Poster {
 	return &Poster{store: store, renderer: render.New(), now: now}
 }
 
-// Render turns Markdown into the sanitized HTML stored for a comment of
-// site, honouring its link and image settings. Previews use it too, so a
-// preview is exactly what will be stored.
-func (p *Poster) Render(site storage.Site, markdown string) string {
-	return p.renderer.Render(markdown, render.Options{AllowLinks: site.Settings.AllowLinks, AllowImages: site.Settings.AllowImages})
+// Render turns Markdown into the Body stored for a comment of site, with
+// the sanitized HTML made under its link and image settings. Previews use
+// it too, so a preview is exactly what will be stored.
+func (p *Poster) Render(site storage.Site, markdown string) Body {
+	opts := render.Options{AllowLinks: site.Settings.AllowLinks, AllowImages: site.Settings.AllowImages}
+	return Body{markdown: markdown, html: p.renderer.Render(markdown, opts), rendered: true}
 }
 
-// Add renders d's body and stores it as a new comment of site. Store errors
+// Add stores d as a new comment of site. Store errors
 // (storage.ErrParentNotFound and the like) are returned as they are.
 func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.Comment, error) {
+	if !d.Body.rendered {
+		return storage.Comment{}, errNoBody
+	}
 	var id string
 	var err error
 	if d.Created.IsZero() {
@@ -68,7 +93,7 @@ func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.C
 	}
 	c := storage.Comment{
 		ID: id, SiteID: site.ID, PageKey: d.Page.Key, ParentID: d.ParentID,
-		Author: d.Author, Markdown: d.Markdown, HTML: p.Render(site, d.Markdown),
+		Author: d.Author, Markdown: d.Body.markdown, HTML: d.Body.html, HoldReasons: d.HoldReasons,
 		Created: d.Created, Status: d.Status, ReaderHash: d.ReaderHash, IPHash: d.IPHash,
 	}
 	d.Page.SiteID = site.ID
@@ -78,19 +103,22 @@ func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.C
 	return c, nil
 }
 
-// Edit replaces a comment's body through the same renderer, marking it
-// edited. check runs inside the update and may refuse it with an error, in
-// which case nothing is written.
-func (p *Poster) Edit(ctx context.Context, site storage.Site, id, markdown string, check func(*storage.Comment) error) (storage.Comment, error) {
-	html := p.Render(site, markdown)
+// Edit replaces a comment's body with b, marking it edited. change runs
+// inside the update, before the body is replaced, and may refuse it with
+// an error, in which case nothing is written, or change the comment's
+// status and hold reasons.
+func (p *Poster) Edit(ctx context.Context, site storage.Site, id string, b Body, change func(*storage.Comment) error) (storage.Comment, error) {
+	if !b.rendered {
+		return storage.Comment{}, errNoBody
+	}
 	now := p.now().UTC()
 	return p.store.UpdateComment(ctx, site.ID, id, func(c *storage.Comment) error {
-		if check != nil {
-			if err := check(c); err != nil {
+		if change != nil {
+			if err := change(c); err != nil {
 				return err
 			}
 		}
-		c.Markdown, c.HTML, c.Edited = markdown, html, now
+		c.Markdown, c.HTML, c.Edited = b.markdown, b.html, now
 		return nil
 	})
 }

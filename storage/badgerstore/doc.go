@@ -18,8 +18,9 @@
 //     same snapshot;
 //   - a reader's own comments (export, deletion): scan r/<site>\0<reader>\0
 //     the same way;
-//   - an address's recent comments (duplicate detection): scan
-//     ip/<site>\0<ipHash>\0 from the UUIDv7 prefix of the first time wanted;
+//   - a reader's or an address's recent comments (duplicate detection):
+//     scan r/ or ip/<site>\0<ipHash>\0 backwards, down to the UUIDv7
+//     prefix of the earliest time wanted;
 //   - a reader's votes on a page: scan rv/<site>\0<voter>\0<page>\0, whose
 //     values are the votes themselves.
 //

@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -26,19 +27,29 @@ func (s *Store) ReaderComments(ctx context.Context, siteID, readerHash string) (
 	if err := checkParts(siteID, readerHash); err != nil {
 		return nil, err
 	}
-	return s.indexed(ctx, siteID, prefixReader(siteID, readerHash))
+	return s.indexed(ctx, siteID, prefixReader(siteID, readerHash), indexScan{})
 }
 
-// AddressComments returns the comments posted on a site from one address
-// at or after since, oldest first: the address index is keyed by comment
-// id, a UUIDv7 whose leading hex digits are its creation time, so the scan
-// starts at since. Comments written before the index existed are not in it.
-func (s *Store) AddressComments(ctx context.Context, siteID, ipHash string, since time.Time) ([]storage.Comment, error) {
-	if err := checkParts(siteID, ipHash); err != nil {
+// RecentComments returns the newest comments on a site by one reader or
+// from one address at or after since, newest first, at most limit: the
+// reader and address indexes are keyed by comment id, a UUIDv7 whose
+// leading hex digits are its creation time, so a reverse scan from the end
+// stops at since. Comments written before the address index existed are
+// not in it.
+func (s *Store) RecentComments(ctx context.Context, siteID string, by storage.BanKey, since time.Time, limit int) ([]storage.Comment, error) {
+	if err := checkParts(siteID, by.Value); err != nil {
 		return nil, err
 	}
-	prefix := prefixAddress(siteID, ipHash)
-	return s.indexedFrom(ctx, siteID, prefix, append(slices.Clip(prefix), idPrefix(since)...))
+	var prefix []byte
+	switch by.Kind {
+	case storage.BanReader:
+		prefix = prefixReader(siteID, by.Value)
+	case storage.BanIP:
+		prefix = prefixAddress(siteID, by.Value)
+	default:
+		return nil, fmt.Errorf("badgerstore: no index of comments by %q: %w", by.Kind, storage.ErrInvalid)
+	}
+	return s.indexed(ctx, siteID, prefix, indexScan{newest: true, floor: append(slices.Clip(prefix), idPrefix(since)...), limit: limit})
 }
 
 // idPrefix is the start of every UUIDv7 string made at or after t (in
@@ -58,32 +69,38 @@ func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status stor
 	if err := checkParts(siteID); err != nil {
 		return nil, err
 	}
-	return s.indexed(ctx, siteID, prefixStatus(siteID, status))
+	return s.indexed(ctx, siteID, prefixStatus(siteID, status), indexScan{})
+}
+
+// indexScan says which entries of an index indexed reads: all oldest
+// first, or with newest the newest first down to the first key below
+// floor; at most limit (<= 0: all).
+type indexScan struct {
+	newest bool
+	floor  []byte
+	limit  int
 }
 
 // indexed scans an index whose keys end in a comment id and whose values
 // are page keys, and reads each comment it names, all in one snapshot so
 // the index and the records agree.
-func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte) ([]storage.Comment, error) {
-	return s.indexedFrom(ctx, siteID, prefix, prefix)
-}
-
-// indexedFrom is indexed from the first key at or after start.
-func (s *Store) indexedFrom(ctx context.Context, siteID string, prefix, start []byte) ([]storage.Comment, error) {
+func (s *Store) indexed(ctx context.Context, siteID string, prefix []byte, q indexScan) ([]storage.Comment, error) {
 	out := []storage.Comment{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, Reverse: q.newest})
 		defer it.Close()
-		for it.Seek(start); it.Valid(); it.Next() {
+		start := prefix
+		if q.newest {
+			start = append(slices.Clip(prefix), 0xff) // one past every key with the prefix
+		}
+		for it.Seek(start); it.Valid() && (q.limit <= 0 || len(out) < q.limit); it.Next() {
 			item := it.Item()
-			id := string(item.Key()[len(prefix):])
-			var page string
-			if err := item.Value(func(b []byte) error { page = string(b); return nil }); err != nil {
-				return err
+			if q.floor != nil && bytes.Compare(item.Key(), q.floor) < 0 {
+				break
 			}
-			var c storage.Comment
-			if err := getComment(txn, keyComment(siteID, page, id), &c); err != nil {
-				return fmt.Errorf("badgerstore: index entry %q without its comment: %w", item.Key(), err)
+			c, err := indexedComment(txn, siteID, item, prefix)
+			if err != nil {
+				return err
 			}
 			out = append(out, c)
 		}
@@ -93,4 +110,18 @@ func (s *Store) indexedFrom(ctx context.Context, siteID string, prefix, start []
 		return nil, err
 	}
 	return out, nil
+}
+
+// indexedComment reads the comment an index entry under prefix names.
+func indexedComment(txn *badger.Txn, siteID string, item *badger.Item, prefix []byte) (storage.Comment, error) {
+	var c storage.Comment
+	id := string(item.Key()[len(prefix):])
+	var page string
+	if err := item.Value(func(b []byte) error { page = string(b); return nil }); err != nil {
+		return c, err
+	}
+	if err := getComment(txn, keyComment(siteID, page, id), &c); err != nil {
+		return c, fmt.Errorf("badgerstore: index entry %q without its comment: %w", item.Key(), err)
+	}
+	return c, nil
 }
