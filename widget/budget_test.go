@@ -7,8 +7,8 @@ const budget = 10000
 
 // TestFirstRenderBudget adds up what a first render in English downloads:
 // embed.js, which carries the styles and the English strings. Other
-// languages add their locale bundle; the Report dialog (flag.js) comes only
-// when a reader presses Report; count.js is a separate, optional script.
+// languages add their locale bundle; the later bundle (later.js) comes
+// only when a reader writes, reports or deletes; count.js is a separate, optional script.
 func TestFirstRenderBudget(t *testing.T) {
 	a := mustBuild(t)
 	first := []string{"/embed.js"}

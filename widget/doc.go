@@ -11,7 +11,7 @@
 //	/count.js                       the comment-count script; stable URL
 //	/widget/count.<hash>.js         the same under an immutable URL
 //	/widget/i18n/<lang>.<hash>.js   one string table per language but English
-//	/widget/flag.<hash>.js          the Report dialog, loaded on first use
+//	/widget/later.<hash>.js         what comes after the thread, loaded on first use
 //
 // The styles are minified and compiled into embed.js as a string, which the
 // widget adopts into its shadow root (a constructed style sheet, so a host
@@ -19,10 +19,12 @@
 // in too, so a first render in English downloads embed.js alone; any other
 // language adds its locale bundle, loaded on demand as a plain <script>
 // that registers its table on window.__parleyI18n (no eval, no fetch).
-// Likewise the Report dialog (src/flag.js, with its English strings) is
-// left out of embed.js: the first time a reader presses Report, the widget
-// adds its bundle as a <script>, which registers it on window.__parleyFlag,
-// and then opens it. The server should serve every asset with Cross-Origin-Resource-Policy:
+// Likewise what a reader needs only after the thread is shown (src/later.js:
+// the Report dialog, the comment form's defences and Preview tab, and the
+// question before a deletion, with their English strings) is left out of
+// embed.js: the first time a reader starts writing, reports or deletes,
+// the widget adds that bundle as a <script>, which registers it on
+// window.__parleyLater. The server should serve every asset with Cross-Origin-Resource-Policy:
 // cross-origin and without X-Frame-Options.
 //
 // # Embedding

@@ -69,11 +69,12 @@ var entries = []entry{
 	{source: "count.js", stable: "/count.js", hashed: "/widget/count"},
 }
 
-// The Report dialog's bundle: only under a content-hashed URL, since only
-// embed.js asks for it.
+// The later bundle (the Report dialog, the form's defences and Preview
+// tab, the question before a deletion): only under a content-hashed URL,
+// since only embed.js asks for it.
 const (
-	flagSource = "flag.js"
-	flagHashed = "/widget/flag"
+	laterSource = "later.js"
+	laterHashed = "/widget/later"
 )
 
 // Build bundles and minifies the embedded sources with esbuild's Go API.
@@ -81,9 +82,9 @@ const (
 // Locale tables are bundled first, each to its own content-hashed file; the
 // map from language to the hash in its file's name is then compiled into
 // embed.js and count.js (esbuild define PARLEY_LOCALES) so they load a
-// language only when a page needs it. So is the Report dialog (flag.js):
-// its path is compiled into embed.js (define PARLEY_FLAG), which loads it
-// on the first Report. Any esbuild error or warning fails the build with
+// language only when a page needs it. So is the later bundle (later.js):
+// its path is compiled into embed.js (define PARLEY_LATER), which loads it
+// the first time a reader writes, reports or deletes. Any esbuild error or warning fails the build with
 // esbuild's messages.
 func Build() (*Assets, error) {
 	src, err := fs.Sub(sources, "src")
@@ -115,17 +116,17 @@ func build(src fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The Report dialog is left out of embed.js: the widget loads it the
-	// first time a reader presses Report (esbuild define PARLEY_FLAG).
-	code, err := bundle(src, flagSource, nil)
+	// What comes after the thread is left out of embed.js: the widget
+	// loads it when a reader first needs it (esbuild define PARLEY_LATER).
+	code, err := bundle(src, laterSource, nil)
 	if err != nil {
 		return nil, err
 	}
-	flagPath, err := json.Marshal(strings.TrimPrefix(a.addHashed(flagHashed, code), "/"))
+	laterPath, err := json.Marshal(strings.TrimPrefix(a.addHashed(laterHashed, code), "/"))
 	if err != nil {
 		return nil, err
 	}
-	define := map[string]string{"PARLEY_LOCALES": string(localeMap), "PARLEY_FLAG": string(flagPath)}
+	define := map[string]string{"PARLEY_LOCALES": string(localeMap), "PARLEY_LATER": string(laterPath)}
 
 	for _, e := range entries {
 		code, err := bundle(src, e.source, define)

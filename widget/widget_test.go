@@ -27,7 +27,7 @@ func mustBuild(t *testing.T) *Assets {
 
 func TestBuildPaths(t *testing.T) {
 	a := mustBuild(t)
-	want := []string{`^/embed\.js$`, `^/count\.js$`, `^/widget/parley\.[0-9a-f]{8}\.js$`, `^/widget/count\.[0-9a-f]{8}\.js$`, `^/widget/flag\.[0-9a-f]{8}\.js$`}
+	want := []string{`^/embed\.js$`, `^/count\.js$`, `^/widget/parley\.[0-9a-f]{8}\.js$`, `^/widget/count\.[0-9a-f]{8}\.js$`, `^/widget/later\.[0-9a-f]{8}\.js$`}
 	for _, lang := range languages {
 		want = append(want, `^/widget/i18n/`+lang+`\.[0-9a-f]{8}\.js$`)
 	}
@@ -184,30 +184,31 @@ func TestLocaleMapInBundles(t *testing.T) {
 	}
 }
 
-// TestFlagBundle checks that the Report dialog is a bundle of its own: out
-// of embed.js, which knows its path, and registering itself on its global.
-func TestFlagBundle(t *testing.T) {
+// TestLaterBundle checks that what comes after the thread (the Report
+// dialog, the form's defences) is a bundle of its own: out of embed.js,
+// which knows its path, and registering itself on its global.
+func TestLaterBundle(t *testing.T) {
 	a := mustBuild(t)
 	embed := mustLookup(t, a, "/embed.js")
 	var flag string
 	for _, p := range a.Paths() {
-		if strings.HasPrefix(p, "/widget/flag.") {
+		if strings.HasPrefix(p, "/widget/later.") {
 			flag = p
 		}
 	}
 	if flag == "" {
-		t.Fatalf("no flag bundle in %v", a.Paths())
+		t.Fatalf("no later bundle in %v", a.Paths())
 	}
 	if !bytes.Contains(embed.Body, []byte(`"`+strings.TrimPrefix(flag, "/")+`"`)) {
 		t.Errorf("embed.js does not know the path of %s", flag)
 	}
 	body := mustLookup(t, a, flag).Body
-	if !bytes.Contains(body, []byte("__parleyFlag")) {
+	if !bytes.Contains(body, []byte("__parleyLater")) {
 		t.Errorf("%s does not register itself", flag)
 	}
 	// Its strings and code travel with it, not in embed.js; and it carries
 	// no more of English than its own strings.
-	for _, s := range []string{"Why report this comment?", "already_flagged"} {
+	for _, s := range []string{"Why report this comment?", "already_flagged", "Send anyway", "honeypot", "Delete this comment?"} {
 		if bytes.Contains(embed.Body, []byte(s)) {
 			t.Errorf("embed.js contains %q, which belongs to %s", s, flag)
 		}

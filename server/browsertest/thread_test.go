@@ -1,9 +1,14 @@
 package browsertest
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/parley-dev/parley/storage"
 )
@@ -139,10 +144,10 @@ func TestThreadRenders(t *testing.T) {
 func TestPermalink(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
-	ids := e.bulk(testPage, 55, 0) // 50 threads a page: two pages
+	ids := e.bulk(testPage, 230, 0) // 200 comments a page: two pages
 	url := e.embedPage("/long", `data-page-id="`+testPage+`"`, "")
 
-	for _, i := range []int{30, 53} {
+	for _, i := range []int{30, 214} {
 		id := ids[i]
 		e.open(e.page("/__blank", `<!doctype html><title>blank</title>`))
 		e.open(url + "#parley-" + id)
@@ -172,7 +177,7 @@ func TestPermalink(t *testing.T) {
 	// widget fetches on until it shows.
 	e.open(e.page("/__blank", `<!doctype html><title>blank</title>`))
 	e.openWidget(url)
-	late := ids[54]
+	late := ids[229]
 	if eval[bool](e, `!!pt.art(`+js(late)+`)`) {
 		t.Fatal("the last thread is on the first page")
 	}
@@ -183,4 +188,43 @@ func TestPermalink(t *testing.T) {
 	other := ids[2]
 	e.run(`pt.art(` + js(other) + `).querySelector('a.parley-time').click()`)
 	e.waitFor("the highlight to move", `pt.art(`+js(other)+`).classList.contains('parley-target') && pt.qa('.parley-target').length === 1`)
+}
+
+// TestMoreContinuesAThread loads a thread longer than a page: the next
+// page starts among the first thread's replies, which the widget puts under
+// their parent rather than showing as threads of their own.
+func TestMoreContinuesAThread(t *testing.T) {
+	t.Parallel()
+	e := newSite(t)
+	ctx := context.Background()
+	root := e.bulk(testPage, 1, 0)[0]
+	page := storage.Page{SiteID: e.site, Key: testPage}
+	// Concurrent writers share the store's syncs (group commit).
+	var wg sync.WaitGroup
+	for w := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < 250; i += 10 {
+				c := storage.Comment{ID: uuid.Must(uuid.NewV7()).String(), SiteID: e.site, PageKey: testPage, ParentID: root,
+					Author: storage.Author{Name: fmt.Sprint("Replier ", i)}, Markdown: "r", HTML: fmt.Sprintf("<p>reply %d</p>", i),
+					Created: time.Now().Add(time.Duration(i-300) * time.Minute).UTC(), Status: storage.StatusApproved}
+				if err := e.store.CreateComment(ctx, c, page); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	e.openWidget(e.embedPage("/long-thread", `data-page-id="`+testPage+`"`, ""))
+	if n := eval[int](e, `pt.qa('article.parley-comment').length`); n != 200 {
+		t.Fatalf("first page shows %d comments, want 200", n)
+	}
+	e.run(`pt.q('.parley-more').click()`)
+	e.waitFor("the rest of the thread", `pt.qa('article.parley-comment').length === 251`)
+	type shape struct{ TopLevel, Nested int }
+	s := eval[shape](e, `({TopLevel: pt.qa('.parley-thread > li').length, Nested: pt.qa('.parley-thread > li > .parley-replies > li').length})`)
+	if s.TopLevel != 1 || s.Nested != 250 {
+		t.Errorf("after Show more: %d threads, %d replies under the first; want 1 and 250", s.TopLevel, s.Nested)
+	}
 }

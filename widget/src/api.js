@@ -41,7 +41,7 @@ export function client(base, site) {
       return call('GET', `${sites}comments?${q}`);
     },
     post: comment => call('POST', sites + 'comments', comment),
-    edit: (id, body) => call('PATCH', comment(id), { body }),
+    edit: (id, body, confirm_hold) => call('PATCH', comment(id), { body, confirm_hold }),
     remove: id => call('DELETE', comment(id)),
     vote: (id, value) => call('PUT', comment(id) + '/vote', { value }),
     flag: (id, reason, note) => call('POST', comment(id) + '/flag', { reason, note }),

@@ -5,14 +5,9 @@
 // fixed parts are cloned from prototypes made once per language (parts),
 // and the buttons carry their action in data-act, served by one listener on
 // the thread's list (act) instead of a closure per button.
-import { button, h, uid } from './dom.js';
-import { load } from './env.js';
+import { button, h } from './dom.js';
+import { later } from './env.js';
 import { errorText } from './i18n.js';
-
-/* global PARLEY_FLAG */
-// FLAG is the path of the Report dialog's bundle (flag.js), relative to the
-// server's base URL; widget.go injects it (esbuild define) after hashing it.
-const FLAG = PARLEY_FLAG;
 
 const BADGES = ['owner', 'moderator'];
 
@@ -153,10 +148,8 @@ const ACTIONS = {
   down: cast,
   reply: (w, item, b) => w.reply(item, b),
   edit: (w, item, b) => w.edit(item, b),
-  del: (w, item, b) => ask(w, item, b, w.t('confirmDel'), w.t('del'),
-    () => w.api.remove(item.c.id),
-    () => w.removed(item)),
-  flag,
+  del: (w, item, b) => lazy(w, item, m => m.confirmDelete(w, item, b, note)),
+  flag: (w, item, b) => lazy(w, item, m => m.flag(w, item, b)),
 };
 
 // act serves a click anywhere in the thread: a comment's button (one of its
@@ -168,12 +161,13 @@ export function act(w, e) {
   if (item && item.foot.contains(b)) ACTIONS[b.dataset.act](w, item, b);
 }
 
-// flag opens the Report dialog of flag.js, loading its bundle the first
-// time; if that fails, the error shows under the comment.
-function flag(w, item, b) {
-  load(w.o.server, FLAG, () => self.__parleyFlag).then(menu => {
-    if (item.err) item.err.textContent = '';
-    menu(w, item, b);
+// lazy runs fn with the later bundle (the Report dialog, the question
+// before a deletion), loading it the first time; if that fails, the error
+// shows under the comment.
+function lazy(w, item, fn) {
+  later(w.o.server).then(m => {
+    note(w, item);
+    fn(m);
   }, err => note(w, item, err));
 }
 
@@ -194,39 +188,6 @@ async function cast(w, item, b) {
   } catch (err) {
     note(w, item, err);
   }
-}
-
-// ask swaps the footer's controls for a question with a confirm and a cancel
-// button: an in-widget step, since window.confirm would block the host page.
-// On confirm it sends the request, puts the controls back and runs done.
-function ask(w, item, opener, question, yes, request, done) {
-  const foot = item.foot;
-  const saved = [...foot.childNodes];
-  const back = () => {
-    foot.replaceChildren(...saved);
-    opener.focus();
-  };
-  const no = button('parley-link', w.t('cancel'), back);
-  const ok = button('parley-link', yes, async () => {
-    try {
-      await request();
-    } catch (err) {
-      back();
-      note(w, item, err);
-      return;
-    }
-    foot.replaceChildren(...saved);
-    done();
-  });
-  // Focus lands on Cancel; the group's name reads the question out with it.
-  const q = h('span', { id: uid() }, question);
-  foot.replaceChildren(h('span', {
-    class: 'parley-confirm',
-    role: 'group',
-    'aria-labelledby': q.id,
-    onkeydown: e => e.key === 'Escape' && back(),
-  }, q, ok, no));
-  no.focus();
 }
 
 // note shows (or, without err, clears) an error under one comment.

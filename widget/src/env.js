@@ -1,7 +1,7 @@
 // What both entry points (embed.js and count.js) need from their
 // surroundings: the <script> that loaded them, the server's base URL, the
 // reader's language, and the on-demand loading of the locale bundles and
-// the Report dialog's bundle.
+// of the parts that come after the thread.
 import { registry } from './register.js';
 
 /* global PARLEY_LOCALES */
@@ -68,6 +68,14 @@ export function load(base, path, got) {
     s.onload = s.onerror = done;
     document.head.append(s);
   }));
+}
+
+/* global PARLEY_LATER */
+// later resolves to the parts of the widget that load after the thread is
+// shown (later.js), from the server at base; widget.go injects the bundle's
+// path (esbuild define) after hashing it.
+export function later(base) {
+  return load(base, PARLEY_LATER, () => self.__parleyLater);
 }
 
 // loadLocale resolves to the string table of lang from its locale bundle.

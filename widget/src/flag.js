@@ -5,22 +5,19 @@
 // focus back to the Report button; once sent, a thank-you takes the
 // button's place and focus.
 //
-// It is a bundle of its own (widget.go), left out of embed.js: comment.js
-// adds it as a <script> the first time a reader presses Report, and it
-// registers flagMenu on window.__parleyFlag. It shares no state with
-// embed.js, so its element ids come from the comment's id rather than from
-// dom.js's uid, whose counter would start again in this bundle. Its English
-// strings come with it (locales/en.js flag); w.t has every other language's.
+// It is part of the later bundle (later.js), left out of embed.js. It
+// shares no state with embed.js, so its element ids come from the
+// comment's id rather than from dom.js's uid, whose counter would start
+// again in that bundle.
 import { button, h } from './dom.js';
-import { errorText } from './i18n.js';
-import { flag as en } from './locales/en.js';
+import { errorText, laterText } from './i18n.js';
 
 // The API's reasons; the key of a label is the reason in camelCase.
 const REASONS = ['spam', 'abuse', 'off-topic', 'other'];
 
 // flagMenu opens the report group of item; opener is its Report button.
 export function flagMenu(w, item, opener) {
-  const t = key => (w.t.has(key) ? w.t(key) : en[key]);
+  const t = key => laterText(w, key);
   if (item.flag) return item.flag.children[2].focus(); // the note
   const title = `parley-${item.c.id}-flag`;
   const noteId = title + '-note';
@@ -71,5 +68,3 @@ export function flagMenu(w, item, opener) {
     busy = false;
   }
 }
-
-self.__parleyFlag = flagMenu;

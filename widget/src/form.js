@@ -4,6 +4,7 @@
 // survive a failed request or a reload.
 import { button, h, uid } from './dom.js';
 import { authorName } from './comment.js';
+import { later } from './env.js';
 import { errorText } from './i18n.js';
 import { get, put, recall, remember } from './store.js';
 
@@ -64,6 +65,7 @@ export function commentForm(w, { parent, edit, done, cancel }) {
     'aria-required': 'true',
     'aria-describedby': taId + 'e',
     oninput: saveDraft,
+    onfocus: ready,
     onkeydown: e => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && submit.click(),
   }));
   // Prefill an edit with its Markdown: the server sends it with one's own
@@ -91,7 +93,7 @@ export function commentForm(w, { parent, edit, done, cancel }) {
       panels[j].hidden = i !== j;
     });
     if (focus) tabs[i].focus();
-    if (i === 1) preview();
+    if (i === 1) later(w.o.server).then(m => m.preview(w, ta, pv), err => (pv.textContent = errorText(t, err)));
   }
   function arrows(e) {
     const i = tabs.indexOf(e.currentTarget);
@@ -99,18 +101,6 @@ export function commentForm(w, { parent, edit, done, cancel }) {
     if (to == null) return;
     e.preventDefault();
     select((to + tabs.length) % tabs.length, true);
-  }
-  async function preview() {
-    const text = ta.value;
-    if (!text.trim()) return (pv.textContent = t('nothing'));
-    pv.textContent = '…';
-    try {
-      const r = await w.api.preview(text);
-      // Rendered and sanitized by the same server code as a posted comment.
-      if (ta.value === text) pv.innerHTML = r.html;
-    } catch (err) {
-      pv.textContent = errorText(t, err, limits());
-    }
   }
   select(0);
 
@@ -141,9 +131,19 @@ export function commentForm(w, { parent, edit, done, cancel }) {
     return { ...LIMITS, body: s.max_length };
   }
 
+  // extra resolves to what a post carries from the form's defences
+  // (guard.js), made ready when the reader starts writing.
+  let extra;
+  function ready() {
+    return extra || (extra = edit ? Promise.resolve(() => ({}))
+      : later(w.o.server).then(m => m.guard(w, form), () => () => ({})));
+  }
+
   let busy = false;
-  async function send(e) {
-    e.preventDefault();
+  // send posts the form; confirm says the reader was told it would be held
+  // and sends it anyway.
+  async function send(e, confirm) {
+    if (e) e.preventDefault();
     if (busy) return;
     for (const p of Object.values(errors)) p.textContent = '';
     for (const c of Object.values(controls)) c.removeAttribute('aria-invalid');
@@ -164,7 +164,7 @@ export function commentForm(w, { parent, edit, done, cancel }) {
     remember(DRAFTS, draftKey, body); // kept until the server has it
     try {
       const r = edit
-        ? await w.api.edit(edit.c.id, body)
+        ? await w.api.edit(edit.c.id, body, confirm)
         : await w.api.post({
           page: w.page.key,
           page_url: w.page.url,
@@ -172,6 +172,8 @@ export function commentForm(w, { parent, edit, done, cancel }) {
           parent: parent ? parent.c.id : '',
           author: who,
           body,
+          confirm_hold: confirm,
+          ...await (await ready())(),
         });
       if (!edit) put(AUTHOR, who);
       remember(MARKDOWN, r.comment.id, body);
@@ -180,7 +182,8 @@ export function commentForm(w, { parent, edit, done, cancel }) {
       select(0);
       done(r.comment);
     } catch (err) {
-      fail(err);
+      if (err.code === 'would_hold') later(w.o.server).then(m => m.nudge(w, top, ta, err, () => send(null, true)), () => fail(err));
+      else fail(err);
     } finally {
       busy = false;
       submit.removeAttribute('aria-disabled');

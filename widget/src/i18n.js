@@ -1,7 +1,7 @@
 // Translation: t(key, vars) in the reader's language. English is built into
 // the bundle and fills any key a locale lacks; other languages arrive as
 // locale bundles (env.js loadLocale).
-import en from './locales/en.js';
+import en, { later } from './locales/en.js';
 
 // translator returns t for one language: tag is the BCP 47 tag used for
 // plural rules and numbers, table the language's strings. Entries may be
@@ -36,4 +36,10 @@ export function errorText(t, err, limits = {}) {
     if (t.has(key)) return t(key, { n });
   }
   return err.message || t('e_internal');
+}
+
+// laterText is w.t for the strings of the later bundle (later.js), whose
+// English travels with that bundle rather than in embed.js.
+export function laterText(w, key) {
+  return w.t.has(key) ? w.t(key) : later[key];
 }

@@ -36,19 +36,21 @@ export function placeTree(w, nodes, list, depth, before) {
 // threads come first. It returns the comment's item.
 export function placeComment(w, c) {
   const parent = c.parent && w.items.get(c.parent);
-  const node = [{ c, kids: [] }];
-  if (!parent) {
-    placeTree(w, node, w.list, 0, w.sort === 'newest' ? w.list.firstChild : null);
-  } else if (parent.depth < w.maxDepth) {
-    placeTree(w, node, replies(parent), parent.depth + 1, null);
-  } else {
-    // At the cap: after the parent's subtree, which is the run of following
-    // items deeper than the parent.
-    let last = parent.li;
-    while (last.nextSibling && +last.nextSibling.dataset.depth > parent.depth) last = last.nextSibling;
-    placeTree(w, node, parent.li.parentNode, parent.depth + 1, last.nextSibling);
-  }
+  const node = { c, kids: [] };
+  if (parent) placeUnder(w, parent, node);
+  else placeTree(w, [node], w.list, 0, w.sort === 'newest' ? w.list.firstChild : null);
   return w.items.get(c.id);
+}
+
+// placeUnder renders node (with its replies) as the last reply of the item
+// parent, which is on screen: in its own list while it is above the cap,
+// else after the parent's subtree, the run of following items deeper than
+// the parent.
+export function placeUnder(w, parent, node) {
+  if (parent.depth < w.maxDepth) return placeTree(w, [node], replies(parent), parent.depth + 1, null);
+  let last = parent.li;
+  while (last.nextSibling && +last.nextSibling.dataset.depth > parent.depth) last = last.nextSibling;
+  placeTree(w, [node], parent.li.parentNode, parent.depth + 1, last.nextSibling);
 }
 
 // replies returns the nested list of an item's replies, made on first use.

@@ -10,7 +10,7 @@ import { loadLocale, pickLang } from './env.js';
 import { commentForm } from './form.js';
 import { errorText, translator } from './i18n.js';
 import en from './locales/en.js';
-import { buildTree, placeComment, placeTree } from './thread.js';
+import { buildTree, placeComment, placeTree, placeUnder } from './thread.js';
 import { clock } from './time.js';
 
 const SORTS = ['oldest', 'newest', 'top'];
@@ -157,8 +157,14 @@ export function createWidget(host, o) {
     total = d.total || 0;
     const fresh = (d.comments || []).filter(c => !w.items.has(c.id));
     // Built off-screen and attached at once: one insertion into the page.
+    // A page may start inside a thread: its first replies go under their
+    // parent, already on screen.
     const frag = document.createDocumentFragment();
-    placeTree(w, buildTree(fresh), frag, 0, null);
+    for (const node of buildTree(fresh)) {
+      const parent = node.c.parent && w.items.get(node.c.parent);
+      if (parent) placeUnder(w, parent, node);
+      else placeTree(w, [node], frag, 0, null);
+    }
     w.list.append(frag);
     cursor = d.next_cursor;
     more.hidden = !cursor;

@@ -12,10 +12,17 @@
 // comments is exported on its own for count.js, which needs nothing else.
 export const comments = { one: '{n} comment', other: '{n} comments' };
 
-// flag holds the strings of the Report dialog, exported on their own for
-// its bundle (flag.js), which embed.js loads only when a reader reports a
-// comment; other locales keep them in their one table.
-export const flag = {
+// later holds the strings of the later bundle (later.js: the Report
+// dialog, the form's defences and Preview tab, the question before a
+// deletion), exported on their own for that bundle, which embed.js loads
+// only when a reader needs it; other locales keep them in their one table.
+export const later = {
+  nothing: 'Nothing to preview.',
+  confirmDel: 'Delete this comment?',
+  heldLinks: 'Comments with many links wait for a moderator before they appear.',
+  heldWords: 'This comment has words that often mean spam, so it will wait for a moderator before it appears.',
+  heldChoice: 'You can edit it, or send it as it is.',
+  sendAnyway: 'Send anyway',
   reportTitle: 'Why report this comment?',
   spam: 'Spam',
   abuse: 'Abuse',
@@ -50,7 +57,6 @@ export default {
   del: 'Delete',
   cancel: 'Cancel',
   save: 'Save',
-  confirmDel: 'Delete this comment?',
   votes: 'Votes',
   up: 'Vote up',
   down: 'Vote down',
@@ -67,7 +73,6 @@ export default {
   body: 'Comment',
   write: 'Write',
   preview: 'Preview',
-  nothing: 'Nothing to preview.',
   markdown: 'Markdown is supported.',
   moderated: 'Comments are reviewed before they appear.',
   post: 'Post comment',

@@ -1,0 +1,39 @@
+// Asking before a reader deletes their own comment: the footer's controls
+// give way to the question with a confirm and a cancel button, an
+// in-widget step, since window.confirm would block the host page. Its
+// element ids come from the comment's id: this bundle's copy of dom.js's
+// uid counter would repeat the main bundle's.
+import { button, h } from './dom.js';
+import { laterText } from './i18n.js';
+
+// confirmDelete asks about item's comment; opener is its Delete button and
+// note (comment.js) shows a failure under the comment.
+export function confirmDelete(w, item, opener, note) {
+  const foot = item.foot;
+  const saved = [...foot.childNodes];
+  const back = () => {
+    foot.replaceChildren(...saved);
+    opener.focus();
+  };
+  const no = button('parley-link', w.t('cancel'), back);
+  const ok = button('parley-link', w.t('del'), async () => {
+    try {
+      await w.api.remove(item.c.id);
+    } catch (err) {
+      back();
+      note(w, item, err);
+      return;
+    }
+    foot.replaceChildren(...saved);
+    w.removed(item);
+  });
+  // Focus lands on Cancel; the group's name reads the question out with it.
+  const q = h('span', { id: `parley-${item.c.id}-q` }, laterText(w, 'confirmDel'));
+  foot.replaceChildren(h('span', {
+    class: 'parley-confirm',
+    role: 'group',
+    'aria-labelledby': q.id,
+    onkeydown: e => e.key === 'Escape' && back(),
+  }, q, ok, no));
+  no.focus();
+}
