@@ -12,15 +12,15 @@ import (
 // reason button sends the report (202, a reader token kept, the flag stored
 // for the moderators); after a reload the same reader is told that the
 // comment was already reported (409). One's own comment has no Report
-// control. The dialog's code is a bundle of its own, fetched once, on the
-// first Report; in another language it speaks that language.
+// control. The dialog's code is in the later bundle (later.js), fetched
+// once, on the first Report; in another language it speaks that language.
 func TestFlag(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
 	a := e.post(draft{Name: "Ada", Body: "Buy cheap watches."})
 	url := e.embedPage("/flag", `data-page-id="`+testPage+`"`, "")
 	e.openWidget(url)
-	const flagBundle = "/widget/flag."
+	const flagBundle = "/widget/later."
 	if reqs := e.net.requests("", flagBundle); len(reqs) != 0 {
 		t.Errorf("the Report dialog's bundle was fetched before Report was pressed: %+v", reqs)
 	}
