@@ -82,7 +82,7 @@ var reasonLabels = map[string]string{
 	"too_fast":          "Sent too fast for a person",
 	"no_form_token":     "Not sent from the comment form",
 	"check_hold":        "Held by your spam check",
-	"check_unavailable": "Your spam check did not answer",
+	"check_unavailable": "Your spam check gave no answer",
 	"first_comment":     "The reader's first comment",
 	"moderation":        "The site reviews every comment",
 }

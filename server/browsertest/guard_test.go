@@ -54,8 +54,9 @@ func TestFormDefences(t *testing.T) {
 	// A suspect word: the reader is told before it is held.
 	e.typeInto(body, "Let me tell you about crypto.")
 	e.run(submit + `.click()`)
-	top := mainForm + `.querySelector('.parley-error[role=alert]')`
-	e.waitFor("the nudge", `pt.text(`+top+`).includes('wait for a moderator')`)
+	// Under the text area, next to the button the reader pressed.
+	top := `pt.root().getElementById(` + body + `.getAttribute('aria-describedby'))`
+	e.waitFor("the nudge", `pt.text(`+top+`) === 'Comments with words that often mean spam wait for a moderator before they appear. You can edit it, or send it as it is. Edit Send anyway'`)
 	if n := eval[int](e, `pt.qa('article.parley-comment').length`); n != 1 {
 		t.Fatalf("the nudged comment was posted: %d comments shown", n)
 	}

@@ -3,8 +3,11 @@ package moderation
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
-	"net/http"
+	"net"
 	"strings"
 	"unicode/utf8"
 
@@ -78,7 +81,7 @@ func (p *Pipeline) checkExternal(ctx context.Context, w *Write, v *Verdict) erro
 	ans, err := p.askExternal(ctx, site.Settings.CheckURL, []byte(site.SigningSecret), req)
 	if err != nil {
 		p.cfg.Logger.Warn("external check failed", slog.String("site", site.ID), slog.Any("err", err))
-		v.hold("check_unavailable", "the site's spam check did not answer", false)
+		v.hold("check_unavailable", failure(err), false)
 		return nil
 	}
 	switch ans.Verdict {
@@ -89,9 +92,27 @@ func (p *Pipeline) checkExternal(ctx context.Context, w *Write, v *Verdict) erro
 		return &Refusal{Code: "rejected", Field: "body", Message: "The site's spam filter refused this comment."}
 	default:
 		p.cfg.Logger.Warn("external check answered an unknown verdict", slog.String("site", site.ID), slog.String("verdict", clip(ans.Verdict)))
-		v.hold("check_unavailable", "the site's spam check gave no verdict", false)
+		v.hold("check_unavailable", "it answered no verdict", false)
 	}
 	return nil
+}
+
+// failure says for moderators, in a few words, why the check failed.
+func failure(err error) string {
+	var se *statusError
+	var ne net.Error
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, outbound.ErrForbiddenAddress):
+		return "its address is not public (see --allow-private-callbacks)"
+	case errors.As(err, &se):
+		return "it answered " + se.Error()
+	case errors.As(err, &ne) && ne.Timeout():
+		return "it took too long"
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return "its answer was not JSON"
+	}
+	return "it could not be reached"
 }
 
 // askExternal posts req to url and decodes a 2xx answer.
@@ -118,7 +139,7 @@ func (p *Pipeline) askExternal(ctx context.Context, url string, secret []byte, r
 
 type statusError struct{ code int }
 
-func (e *statusError) Error() string { return "answered " + http.StatusText(e.code) }
+func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d", e.code) }
 
 // clip keeps a service's reason short and printable: it is shown to
 // moderators as text.

@@ -123,6 +123,7 @@ export function commentForm(w, { parent, edit, done, cancel }) {
 
   let timer;
   function saveDraft() {
+    ready(); // a reader may start writing without a focus event: pasting, autofill
     clearTimeout(timer);
     timer = setTimeout(() => remember(DRAFTS, draftKey, ta.value), 400);
   }
@@ -182,7 +183,7 @@ export function commentForm(w, { parent, edit, done, cancel }) {
       select(0);
       done(r.comment);
     } catch (err) {
-      if (err.code === 'would_hold') later(w.o.server).then(m => m.nudge(w, top, ta, err, () => send(null, true)), () => fail(err));
+      if (err.code === 'would_hold') later(w.o.server).then(m => m.nudge(w, errors.body, ta, err, () => send(null, true)), () => fail(err));
       else fail(err);
     } finally {
       busy = false;

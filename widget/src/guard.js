@@ -23,13 +23,14 @@ export function guard(w, el) {
   return () => token.then(form_token => ({ form_token, honeypot: hp.value }));
 }
 
-// nudge says, in the form's message p, why the server would hold the
-// comment (err is its would_hold answer) and offers to edit it (back to
-// the text area ta) or to send it as it is (resend).
+// nudge says, in the message p under the text area ta, why the server
+// would hold the comment (err is its would_hold answer: links, suspect
+// words or both) and offers to edit it or to send it as it is (resend).
 export function nudge(w, p, ta, err, resend) {
   const t = key => laterText(w, key);
-  const why = [...new Set(err.reasons.map(r => t(r.code === 'links' ? 'heldLinks' : 'heldWords')))];
-  p.replaceChildren(why.join(' ') + ' ' + t('heldChoice') + ' ',
+  const links = err.reasons.some(r => r.code === 'links');
+  const words = err.reasons.some(r => r.code !== 'links');
+  p.replaceChildren(t(links && words ? 'heldBoth' : links ? 'heldLinks' : 'heldWords') + ' ' + t('heldChoice') + ' ',
     button('parley-link', w.t('edit'), () => {
       p.textContent = '';
       ta.focus();
