@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
 )
@@ -73,7 +74,8 @@ func (s *Server) seedDemo(ctx context.Context, site storage.Site) error {
 	page := storage.Page{Key: demoPageID, Title: "Slow bread: a year of sourdough in a small kitchen", URL: s.cfg.BaseURL + "/demo"}
 	ids := map[string]string{}
 	for _, sc := range demoScript {
-		d := posting.Draft{Page: page, ParentID: ids[sc.replyTo], Author: sc.author, Body: s.poster.Render(site, sc.body),
+		body := s.poster.Render(site, sc.body)
+		d := posting.Draft{Page: page, ParentID: ids[sc.replyTo], Author: sc.author, Body: body, Fingerprint: moderation.Fingerprint(body.HTML()),
 			Status: storage.StatusApproved, Created: posted.Add(sc.after)}
 		c, err := s.poster.Add(ctx, site, d)
 		if err != nil {

@@ -59,6 +59,7 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 		if err := s.checkOwn(cm, rd, site); err != nil {
 			return err
 		}
+		cm.Fingerprint = v.Fingerprint
 		if v.Held() {
 			cm.Status, cm.HoldReasons = storage.StatusPending, v.Codes()
 		}

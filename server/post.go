@@ -59,7 +59,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.Status = storage.StatusApproved
+	d.Status, d.Fingerprint = storage.StatusApproved, v.Fingerprint
 	if v.Held() {
 		d.Status, d.HoldReasons = storage.StatusPending, v.Codes()
 	}

@@ -183,6 +183,9 @@ type Comment struct {
 	// HoldReasons say why the moderation pipeline held the comment for
 	// review (reason codes such as "links"), set on every reader write.
 	HoldReasons []string `json:"hold_reasons,omitempty"`
+	// Fingerprint identifies the comment's normalized text (the same for
+	// the same words, however marked up), for duplicate detection.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // Vote is one voter's vote on a comment.
@@ -248,11 +251,10 @@ type Store interface {
 	Votes(ctx context.Context, siteID, pageKey, voterHash string) (map[string]int, error)
 	// ReaderComments returns a reader's comments on a site, oldest first.
 	ReaderComments(ctx context.Context, siteID, readerHash string) ([]Comment, error)
-	// RecentComments returns the newest comments on a site by one reader
-	// (by.Kind BanReader: the reader hash) or from one address (BanIP: the
-	// IP hash) at or after since, newest first, at most limit. ErrInvalid
-	// for another kind.
-	RecentComments(ctx context.Context, siteID string, by BanKey, since time.Time, limit int) ([]Comment, error)
+	// FingerprintComments returns the newest comments of a site whose
+	// Fingerprint is fingerprint, created at or after since, newest first,
+	// at most limit.
+	FingerprintComments(ctx context.Context, siteID, fingerprint string, since time.Time, limit int) ([]Comment, error)
 	// CommentsByStatus returns a site's comments of one status, oldest
 	// first. ErrInvalid for an unknown status.
 	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/storage"
 )
@@ -180,12 +181,14 @@ func storeSeeder(poster *posting.Poster, site storage.Site) func() seeder {
 			var recent []string
 			for i := j.have; i < j.want; i++ {
 				a := author(r)
+				body := poster.Render(site, markdownBody(r, fmt.Sprintf("%s #%d", j.key, i)))
 				d := posting.Draft{
-					Page:    storage.Page{Key: j.key, Title: "Load test page " + j.key},
-					Author:  storage.Author{Name: a.Name, Affiliation: a.Affiliation},
-					Body:    poster.Render(site, markdownBody(r, fmt.Sprintf("%s #%d", j.key, i))),
-					Status:  storage.StatusApproved,
-					Created: base.Add(time.Duration(i) * time.Minute),
+					Page:        storage.Page{Key: j.key, Title: "Load test page " + j.key},
+					Author:      storage.Author{Name: a.Name, Affiliation: a.Affiliation},
+					Body:        body,
+					Fingerprint: moderation.Fingerprint(body.HTML()),
+					Status:      storage.StatusApproved,
+					Created:     base.Add(time.Duration(i) * time.Minute),
 				}
 				d.ParentID = pickParent(r, recent)
 				c, err := poster.Add(ctx, site, d)

@@ -2,6 +2,8 @@ package moderation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -60,36 +62,50 @@ func countLinks(body string) int {
 	}
 }
 
-// folded is the text the word and duplicate checks compare: the rendered
-// body as text, normalized.
-func folded(bodyHTML string) string { return textnorm.Fold(render.Text(bodyHTML)) }
+// bodyText is the text the word and duplicate checks compare: the
+// rendered body as text, normalized (textnorm.Fold), made once per write.
+func (w *Write) bodyText() string {
+	if w.text == nil {
+		t := textnorm.Fold(render.Text(w.HTML))
+		w.text = &t
+	}
+	return *w.text
+}
 
-// duplicateScan bounds how many of a reader's and an address's latest
-// comments the duplicate check compares with: a flood repeats itself
-// within far fewer, and a busy shared address must not make every post
-// read hundreds.
-const duplicateScan = 50
+// Fingerprint returns the fingerprint of a rendered body, as
+// Verdict.Fingerprint has it, for comments stored without the pipeline
+// (imports, seeds).
+func Fingerprint(bodyHTML string) string {
+	return fingerprint(textnorm.Fold(render.Text(bodyHTML)))
+}
 
+// fingerprint names a normalized text: comments with the same words, however
+// marked up, spaced or cased, share it.
+func fingerprint(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:16])
+}
+
+// duplicateScan bounds how many earlier comments with the same text the
+// duplicate check reads: a flood repeats itself within far fewer.
+const duplicateScan = 20
+
+// checkDuplicate looks the body's fingerprint up: one index scan that
+// almost always finds nothing, whatever the site's traffic.
 func (p *Pipeline) checkDuplicate(ctx context.Context, w *Write, v *Verdict) error {
 	window := w.Site.Settings.DuplicateWindow
 	if window <= 0 {
 		return nil
 	}
 	since := p.cfg.Now().Add(-window)
-	var earlier []storage.Comment
-	for _, by := range []storage.BanKey{{Kind: storage.BanIP, Value: w.IPHash}, {Kind: storage.BanReader, Value: w.Reader}} {
-		if by.Value == "" || (by.Kind == storage.BanReader && w.NewReader) {
-			continue
-		}
-		cs, err := p.cfg.Store.RecentComments(ctx, w.Site.ID, by, since, duplicateScan)
-		if err != nil {
-			return fmt.Errorf("moderation: recent comments: %w", err)
-		}
-		earlier = append(earlier, cs...)
+	same, err := p.cfg.Store.FingerprintComments(ctx, w.Site.ID, v.Fingerprint, since, duplicateScan)
+	if err != nil {
+		return fmt.Errorf("moderation: comments with the same text: %w", err)
 	}
-	text := folded(w.HTML)
-	for _, c := range earlier {
-		if c.Created.Before(since) || c.Status == storage.StatusDeleted || folded(c.HTML) != text {
+	for _, c := range same {
+		byReader := w.Reader != "" && !w.NewReader && c.ReaderHash == w.Reader
+		byAddress := w.IPHash != "" && c.IPHash == w.IPHash
+		if c.Created.Before(since) || c.Status == storage.StatusDeleted || !(byReader || byAddress) {
 			continue
 		}
 		if c.PageKey == w.Page.Key {
@@ -119,7 +135,7 @@ func (p *Pipeline) checkWords(_ context.Context, w *Write, v *Verdict) error {
 		a = w.Before.Author
 	}
 	fields := []struct{ name, text string }{
-		{"body", folded(w.HTML)},
+		{"body", w.bodyText()},
 		{"author.name", textnorm.Fold(a.Name)},
 		{"author.affiliation", textnorm.Fold(a.Affiliation)},
 		{"author.website", textnorm.Fold(a.Website)},

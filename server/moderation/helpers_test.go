@@ -88,8 +88,9 @@ func (e *env) create(body string) moderation.Write {
 // keep stores w as a comment with status st, created now.
 func (e *env) keep(w moderation.Write, st storage.Status) storage.Comment {
 	e.t.Helper()
-	c, err := e.poster.Add(e.ctx, e.site, posting.Draft{Page: w.Page, Author: w.Author, Body: e.poster.Render(e.site, w.Markdown),
-		Status: st, ReaderHash: w.Reader, IPHash: w.IPHash})
+	b := e.poster.Render(e.site, w.Markdown)
+	c, err := e.poster.Add(e.ctx, e.site, posting.Draft{Page: w.Page, Author: w.Author, Body: b,
+		Status: st, ReaderHash: w.Reader, IPHash: w.IPHash, Fingerprint: moderation.Fingerprint(b.HTML())})
 	if err != nil {
 		e.t.Fatal(err)
 	}

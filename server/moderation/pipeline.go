@@ -57,6 +57,8 @@ type Write struct {
 	// content have passed, so a refused flood costs no rendering.
 	Markdown, HTML string
 	Render         func(*Write) error
+	// text is the body's normalized text (bodyText), made once.
+	text *string
 	// Before is the comment an edit changes.
 	Before *storage.Comment
 	// Form is what the widget's form sent with a new comment.
@@ -76,6 +78,9 @@ type Form struct {
 type Verdict struct {
 	// Reasons the write is held for review; none: publish.
 	Reasons []Reason
+	// Fingerprint of a new or edited body's normalized text, to store as
+	// storage.Comment.Fingerprint: the duplicate check looks it up.
+	Fingerprint string
 }
 
 // Held reports whether the write waits for a moderator.
@@ -123,7 +128,7 @@ func (r *Refusal) Error() string { return "moderation: " + r.Code + ": " + r.Mes
 type Store interface {
 	MatchBan(ctx context.Context, siteID string, now time.Time, keys ...storage.BanKey) (storage.Ban, error)
 	ReaderComments(ctx context.Context, siteID, readerHash string) ([]storage.Comment, error)
-	RecentComments(ctx context.Context, siteID string, by storage.BanKey, since time.Time, limit int) ([]storage.Comment, error)
+	FingerprintComments(ctx context.Context, siteID, fingerprint string, since time.Time, limit int) ([]storage.Comment, error)
 	Users(ctx context.Context) ([]storage.User, error)
 }
 
@@ -227,12 +232,15 @@ func describe(rs []Reason) string {
 	return strings.Join(parts, "; ")
 }
 
-// renderBody fills in the write's body (Write.Render).
-func renderBody(_ *Pipeline, _ context.Context, w *Write, _ *Verdict) error {
-	if w.Render == nil {
-		return nil
+// renderBody fills in the write's body (Write.Render) and its fingerprint.
+func renderBody(_ *Pipeline, _ context.Context, w *Write, v *Verdict) error {
+	if w.Render != nil {
+		if err := w.Render(w); err != nil {
+			return err
+		}
 	}
-	return w.Render(w)
+	v.Fingerprint = fingerprint(w.bodyText())
+	return nil
 }
 
 // Locked reports whether page p of site takes no new comments or votes at

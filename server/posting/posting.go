@@ -26,6 +26,7 @@ type Draft struct {
 	Body        Body
 	Status      storage.Status
 	HoldReasons []string
+	Fingerprint string
 	ReaderHash  string
 	IPHash      string
 	Created     time.Time // zero for a comment posted now
@@ -93,7 +94,7 @@ func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.C
 	}
 	c := storage.Comment{
 		ID: id, SiteID: site.ID, PageKey: d.Page.Key, ParentID: d.ParentID,
-		Author: d.Author, Markdown: d.Body.markdown, HTML: d.Body.html, HoldReasons: d.HoldReasons,
+		Author: d.Author, Markdown: d.Body.markdown, HTML: d.Body.html, HoldReasons: d.HoldReasons, Fingerprint: d.Fingerprint,
 		Created: d.Created, Status: d.Status, ReaderHash: d.ReaderHash, IPHash: d.IPHash,
 	}
 	d.Page.SiteID = site.ID

@@ -24,8 +24,8 @@ import (
 //	  Author.Email, Author.Badge, Markdown, HTML, Status, ReaderHash, IPHash
 //	varints: Created and Edited in Unix nanoseconds (0: zero time), Score
 //	flags byte: bit 0 Pinned
-//	HoldReasons: a uvarint count, then each as a string (absent in
-//	  records written before they existed: none)
+//	HoldReasons: a uvarint count, then each as a string; then Fingerprint
+//	  as a string (each absent in records written before it existed)
 const commentV1 = 1
 
 var errCorrupt = errors.New("badgerstore: corrupt comment record")
@@ -41,6 +41,7 @@ func encodeComment(c storage.Comment) []byte {
 	for _, r := range c.HoldReasons {
 		n += binary.MaxVarintLen64 + len(r)
 	}
+	n += binary.MaxVarintLen64 + len(c.Fingerprint)
 	b := make([]byte, 0, n)
 	b = append(b, commentV1)
 	for _, s := range strs {
@@ -60,7 +61,8 @@ func encodeComment(c storage.Comment) []byte {
 		b = binary.AppendUvarint(b, uint64(len(r)))
 		b = append(b, r...)
 	}
-	return b
+	b = binary.AppendUvarint(b, uint64(len(c.Fingerprint)))
+	return append(b, c.Fingerprint...)
 }
 
 // decodeComment reads a stored comment in either form. b may be Badger's
@@ -110,7 +112,7 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return fmt.Errorf("%w: no flags", errCorrupt)
 	}
 	c.Pinned = rest[0]&1 != 0
-	c.HoldReasons = nil
+	c.HoldReasons, c.Fingerprint = nil, ""
 	pos = len(raw) - len(rest) + 1
 	if pos == len(raw) {
 		return nil // written before HoldReasons existed
@@ -120,10 +122,9 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return errCorrupt
 	}
 	pos += n
-	if count == 0 {
-		return nil
+	if count > 0 {
+		c.HoldReasons = make([]string, count)
 	}
-	c.HoldReasons = make([]string, count)
 	for i := range c.HoldReasons {
 		r, err := next()
 		if err != nil {
@@ -131,7 +132,12 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		}
 		c.HoldReasons[i] = r
 	}
-	return nil
+	if pos == len(raw) {
+		return nil // written before Fingerprint existed
+	}
+	fp, err := next()
+	c.Fingerprint = fp
+	return err
 }
 
 func unixNano(t time.Time) int64 {

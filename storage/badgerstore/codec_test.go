@@ -17,6 +17,7 @@ func TestCommentCodec(t *testing.T) {
 		Created: time.Date(2026, 11, 28, 12, 0, 0, 123456789, time.UTC), Edited: time.Date(2026, 11, 28, 12, 5, 0, 0, time.UTC),
 		Status: storage.StatusApproved, Score: -3, ReaderHash: "r", IPHash: "i", Pinned: true,
 		HoldReasons: []string{"links", "suspect_word"},
+		Fingerprint: "3f9a1c2b",
 	}
 	for name, c := range map[string]storage.Comment{"full": full, "empty": {}, "unedited": {ID: "x", Created: full.Created, Score: 7}} {
 		var got storage.Comment
@@ -33,12 +34,19 @@ func TestCommentCodec(t *testing.T) {
 	if err := decodeComment(old, &got); err != nil || !reflect.DeepEqual(got, full) {
 		t.Errorf("JSON record: %v\n got %+v", err, got)
 	}
-	// Records written before HoldReasons existed end after the flags.
+	// Records written before HoldReasons existed end after the flags, and
+	// those written before Fingerprint after the reasons.
 	plain := full
-	plain.HoldReasons = nil
+	plain.HoldReasons, plain.Fingerprint = nil, ""
 	enc := encodeComment(plain)
-	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, plain) {
+	if err := decodeComment(enc[:len(enc)-2], &got); err != nil || !reflect.DeepEqual(got, plain) {
 		t.Errorf("record without hold reasons: %v\n got %+v", err, got)
+	}
+	noPrint := full
+	noPrint.Fingerprint = ""
+	enc = encodeComment(noPrint)
+	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, noPrint) {
+		t.Errorf("record without a fingerprint: %v\n got %+v", err, got)
 	}
 	enc = encodeComment(full)
 	for _, bad := range [][]byte{nil, {9}, enc[:len(enc)/2], enc[:len(enc)-1]} {

@@ -80,11 +80,11 @@ func checkNewComment(c storage.Comment, page storage.Page) error {
 		return fmt.Errorf("badgerstore: comment %q: page %q/%q is not the comment's: %w",
 			c.ID, page.SiteID, page.Key, storage.ErrInvalid)
 	}
-	return checkParts(c.ID, c.SiteID, c.PageKey, c.ParentID, c.ReaderHash, c.IPHash)
+	return checkParts(c.ID, c.SiteID, c.PageKey, c.ParentID, c.ReaderHash, c.Fingerprint)
 }
 
-// setIndexes writes the locator and the status, address and reader index
-// entries of c. Each index value is the comment's page key, which with the id in the
+// setIndexes writes the locator and the status, fingerprint and reader
+// index entries of c. Each index value is the comment's page key, which with the id in the
 // index key locates the comment record.
 func setIndexes(txn *badger.Txn, c storage.Comment) error {
 	page := []byte(c.PageKey)
@@ -94,8 +94,8 @@ func setIndexes(txn *badger.Txn, c storage.Comment) error {
 	if err := txn.Set(keyStatus(c.SiteID, c.Status, c.ID), page); err != nil {
 		return err
 	}
-	if c.IPHash != "" {
-		if err := txn.Set(keyAddress(c.SiteID, c.IPHash, c.ID), page); err != nil {
+	if c.Fingerprint != "" {
+		if err := txn.Set(keyFingerprint(c.SiteID, c.Fingerprint, c.ID), page); err != nil {
 			return err
 		}
 	}

@@ -18,9 +18,9 @@
 //     same snapshot;
 //   - a reader's own comments (export, deletion): scan r/<site>\0<reader>\0
 //     the same way;
-//   - a reader's or an address's recent comments (duplicate detection):
-//     scan r/ or ip/<site>\0<ipHash>\0 backwards, down to the UUIDv7
-//     prefix of the earliest time wanted;
+//   - recent comments with the same text (duplicate detection): scan
+//     fp/<site>\0<fingerprint>\0 backwards, down to the UUIDv7 prefix of
+//     the earliest time wanted;
 //   - a reader's votes on a page: scan rv/<site>\0<voter>\0<page>\0, whose
 //     values are the votes themselves.
 //
@@ -39,10 +39,9 @@
 //	q/<site>\0<status>\0<commentID>             page key (raw): status index
 //	r/<site>\0<readerHash>\0<commentID>         page key (raw): reader index,
 //	                                            only for comments with a reader
-//	ip/<site>\0<ipHash>\0<commentID>            page key (raw): address index,
-//	                                            only for comments with an IP
-//	                                            hash and stored since the
-//	                                            index exists
+//	fp/<site>\0<fingerprint>\0<commentID>       page key (raw): fingerprint
+//	                                            index, only for comments
+//	                                            with a fingerprint
 //	v/<site>\0<commentID>\0<voterHash>          vote, -1 or 1 (JSON)
 //	va/<site>\0<commentID>\0<ipHash>            voter hash (raw): the voter
 //	                                            holding this address's vote

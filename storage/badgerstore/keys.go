@@ -48,11 +48,11 @@ func keyReader(site, reader, id string) []byte {
 
 func prefixReader(site, reader string) []byte { return []byte("r/" + site + sep + reader + sep) }
 
-func keyAddress(site, ipHash, id string) []byte {
-	return []byte("ip/" + site + sep + ipHash + sep + id)
+func keyFingerprint(site, fp, id string) []byte {
+	return []byte("fp/" + site + sep + fp + sep + id)
 }
 
-func prefixAddress(site, ipHash string) []byte { return []byte("ip/" + site + sep + ipHash + sep) }
+func prefixFingerprint(site, fp string) []byte { return []byte("fp/" + site + sep + fp + sep) }
 
 func keyAddressVote(site, id, ipHash string) []byte {
 	return []byte("va/" + site + sep + id + sep + ipHash)

@@ -28,4 +28,4 @@ func prefixSite(kind, site string) []byte { return []byte(kind + site + sep) }
 
 // siteKinds are the type prefixes whose keys start with a site id; DeleteSite
 // removes them all. A new per-site record type must be added here.
-var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "ip/", "v/", "va/", "rv/", "b/", "f/", "a/"}
+var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "fp/", "v/", "va/", "rv/", "b/", "f/", "a/"}

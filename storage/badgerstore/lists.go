@@ -30,25 +30,16 @@ func (s *Store) ReaderComments(ctx context.Context, siteID, readerHash string) (
 	return s.indexed(ctx, siteID, prefixReader(siteID, readerHash), indexScan{})
 }
 
-// RecentComments returns the newest comments on a site by one reader or
-// from one address at or after since, newest first, at most limit: the
-// reader and address indexes are keyed by comment id, a UUIDv7 whose
-// leading hex digits are its creation time, so a reverse scan from the end
-// stops at since. Comments written before the address index existed are
-// not in it.
-func (s *Store) RecentComments(ctx context.Context, siteID string, by storage.BanKey, since time.Time, limit int) ([]storage.Comment, error) {
-	if err := checkParts(siteID, by.Value); err != nil {
+// FingerprintComments returns the newest comments of a site with one
+// fingerprint created at or after since, newest first, at most limit: the
+// fingerprint index is keyed by comment id, a UUIDv7 whose leading hex
+// digits are its creation time, so a reverse scan from the end stops at
+// since. Most texts are unique, so the scan usually finds nothing at once.
+func (s *Store) FingerprintComments(ctx context.Context, siteID, fingerprint string, since time.Time, limit int) ([]storage.Comment, error) {
+	if err := checkParts(siteID, fingerprint); err != nil {
 		return nil, err
 	}
-	var prefix []byte
-	switch by.Kind {
-	case storage.BanReader:
-		prefix = prefixReader(siteID, by.Value)
-	case storage.BanIP:
-		prefix = prefixAddress(siteID, by.Value)
-	default:
-		return nil, fmt.Errorf("badgerstore: no index of comments by %q: %w", by.Kind, storage.ErrInvalid)
-	}
+	prefix := prefixFingerprint(siteID, fingerprint)
 	return s.indexed(ctx, siteID, prefix, indexScan{newest: true, floor: append(slices.Clip(prefix), idPrefix(since)...), limit: limit})
 }
 

@@ -76,10 +76,10 @@ func checkChange(old, c storage.Comment) error {
 	if !c.Status.Valid() {
 		return fmt.Errorf("badgerstore: comment %q: status %q: %w", old.ID, c.Status, storage.ErrInvalid)
 	}
-	return checkParts(c.ReaderHash, c.IPHash)
+	return checkParts(c.ReaderHash, c.Fingerprint)
 }
 
-// moveIndexes updates the status, address and reader index entries and the page
+// moveIndexes updates the status, fingerprint and reader index entries and the page
 // count after a comment changed from old to c.
 func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 	page := []byte(c.PageKey)
@@ -94,16 +94,16 @@ func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 	if err := touchPage(txn, c.SiteID, c.PageKey, approved(c.Status)-approved(old.Status)); err != nil {
 		return err
 	}
-	// A reader's data deletion may anonymise a comment by clearing its
-	// reader and address hashes; the indexes must follow.
-	if c.IPHash != old.IPHash {
-		if old.IPHash != "" {
-			if err := txn.Delete(keyAddress(c.SiteID, old.IPHash, c.ID)); err != nil {
+	// An edit changes the fingerprint; a reader's data deletion may
+	// anonymise a comment by clearing its reader hash: the indexes follow.
+	if c.Fingerprint != old.Fingerprint {
+		if old.Fingerprint != "" {
+			if err := txn.Delete(keyFingerprint(c.SiteID, old.Fingerprint, c.ID)); err != nil {
 				return err
 			}
 		}
-		if c.IPHash != "" {
-			if err := txn.Set(keyAddress(c.SiteID, c.IPHash, c.ID), page); err != nil {
+		if c.Fingerprint != "" {
+			if err := txn.Set(keyFingerprint(c.SiteID, c.Fingerprint, c.ID), page); err != nil {
 				return err
 			}
 		}

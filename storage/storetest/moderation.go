@@ -71,67 +71,61 @@ func testAddressFlags(t *testing.T, open func(t *testing.T) storage.Store) {
 	}
 }
 
-func byIP(ip string) storage.BanKey { return storage.BanKey{Kind: storage.BanIP, Value: ip} }
-
-func testRecentComments(t *testing.T, open func(t *testing.T) storage.Store) {
+func testFingerprints(t *testing.T, open func(t *testing.T) storage.Store) {
 	f := newFixture(t, open)
 	f.site("blog")
 	f.site("other")
-	at := func(ip string, ago time.Duration) func(*storage.Comment) {
+	at := func(fp string, ago time.Duration) func(*storage.Comment) {
 		return func(c *storage.Comment) {
-			c.IPHash = ip
+			c.Fingerprint = fp
 			c.Created = now().Add(-ago)
 			c.ID = commentID(c.Created)
 		}
 	}
-	old := f.comment("blog", "p", at("x", 48*time.Hour))
-	recent := f.comment("blog", "q", at("x", time.Hour))
-	newest := f.comment("blog", "p", at("x", time.Minute))
-	elsewhere := f.comment("blog", "p", at("y", time.Minute))
-	f.comment("other", "p", at("x", time.Minute))
-	noAddress := f.comment("blog", "p", at("", time.Minute))
-	byReader, err := f.s.RecentComments(f.ctx, "blog", storage.BanKey{Kind: storage.BanReader, Value: "reader-1"}, now().Add(-2*time.Hour), 10)
-	must(t, "RecentComments by reader", err)
-	// newComment gives every comment the reader "reader-1".
-	if want := []string{noAddress.ID, elsewhere.ID, newest.ID, recent.ID}; !slices.Equal(ids(byReader), want) {
-		t.Errorf("by reader = %v, want %v", ids(byReader), want)
-	}
-	_, err = f.s.RecentComments(f.ctx, "blog", storage.BanKey{Kind: storage.BanEmail, Value: "a@b.c"}, time.Time{}, 10)
-	wantErr(t, "RecentComments by e-mail", err, storage.ErrInvalid)
+	old := f.comment("blog", "p", at("same", 48*time.Hour))
+	recent := f.comment("blog", "q", at("same", time.Hour))
+	newest := f.comment("blog", "p", at("same", time.Minute))
+	f.comment("blog", "p", at("other-text", time.Minute))
+	f.comment("other", "p", at("same", time.Minute))
+	f.comment("blog", "p", at("", time.Minute))
 
-	got, err := f.s.RecentComments(f.ctx, "blog", byIP("x"), now().Add(-24*time.Hour), 10)
-	must(t, "RecentComments", err)
+	got, err := f.s.FingerprintComments(f.ctx, "blog", "same", now().Add(-24*time.Hour), 10)
+	must(t, "FingerprintComments", err)
 	if want := []string{newest.ID, recent.ID}; !slices.Equal(ids(got), want) {
-		t.Errorf("x since a day = %v, want %v (newest first)", ids(got), want)
+		t.Errorf("since a day = %v, want %v (newest first)", ids(got), want)
 	}
-	got, err = f.s.RecentComments(f.ctx, "blog", byIP("x"), time.Time{}, 10)
-	must(t, "RecentComments", err)
+	got, err = f.s.FingerprintComments(f.ctx, "blog", "same", time.Time{}, 10)
+	must(t, "FingerprintComments", err)
 	if want := []string{newest.ID, recent.ID, old.ID}; !slices.Equal(ids(got), want) {
-		t.Errorf("x ever = %v, want %v", ids(got), want)
+		t.Errorf("ever = %v, want %v", ids(got), want)
 	}
 	if d := diffComment(got[0], newest); d != "" {
-		t.Errorf("comment read through the address index differs: %s", d)
+		t.Errorf("comment read through the fingerprint index differs: %s", d)
 	}
-	got, err = f.s.RecentComments(f.ctx, "blog", byIP("x"), time.Time{}, 2)
-	must(t, "RecentComments", err)
+	got, err = f.s.FingerprintComments(f.ctx, "blog", "same", time.Time{}, 2)
+	must(t, "FingerprintComments", err)
 	if want := []string{newest.ID, recent.ID}; !slices.Equal(ids(got), want) {
-		t.Errorf("x, at most 2 = %v, want %v", ids(got), want)
+		t.Errorf("at most 2 = %v, want %v", ids(got), want)
 	}
-	// Clearing the address (a reader's data deletion) takes the comment
-	// out of the index.
-	_, err = f.s.UpdateComment(f.ctx, "blog", newest.ID, func(c *storage.Comment) error { c.IPHash = ""; return nil })
+	// An edit changes the fingerprint: the index follows.
+	_, err = f.s.UpdateComment(f.ctx, "blog", newest.ID, func(c *storage.Comment) error { c.Fingerprint = "edited"; return nil })
 	must(t, "UpdateComment", err)
-	got, err = f.s.RecentComments(f.ctx, "blog", byIP("x"), time.Time{}, 10)
-	must(t, "RecentComments", err)
-	if hasID(got, newest.ID) || hasID(got, noAddress.ID) || len(got) != 2 {
-		t.Errorf("after clearing the address: %v", ids(got))
+	got, err = f.s.FingerprintComments(f.ctx, "blog", "same", time.Time{}, 10)
+	must(t, "FingerprintComments", err)
+	if hasID(got, newest.ID) || len(got) != 2 {
+		t.Errorf("after the edit, the old fingerprint still lists %v", ids(got))
+	}
+	got, err = f.s.FingerprintComments(f.ctx, "blog", "edited", time.Time{}, 10)
+	must(t, "FingerprintComments", err)
+	if !slices.Equal(ids(got), []string{newest.ID}) {
+		t.Errorf("the new fingerprint lists %v", ids(got))
 	}
 	must(t, "DeleteSite", f.s.DeleteSite(f.ctx, "blog"))
 	f.site("blog")
-	got, err = f.s.RecentComments(f.ctx, "blog", byIP("x"), time.Time{}, 10)
-	must(t, "RecentComments", err)
+	got, err = f.s.FingerprintComments(f.ctx, "blog", "same", time.Time{}, 10)
+	must(t, "FingerprintComments", err)
 	if len(got) != 0 {
-		t.Errorf("a deleted site's address index survives: %v", ids(got))
+		t.Errorf("a deleted site's fingerprint index survives: %v", ids(got))
 	}
 }
 

@@ -55,7 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("Pinned", func(t *testing.T) { testPinned(t, open) })
 	t.Run("AddressVotes", func(t *testing.T) { testAddressVotes(t, open) })
 	t.Run("AddressFlags", func(t *testing.T) { testAddressFlags(t, open) })
-	t.Run("RecentComments", func(t *testing.T) { testRecentComments(t, open) })
+	t.Run("Fingerprints", func(t *testing.T) { testFingerprints(t, open) })
 	t.Run("HoldReasons", func(t *testing.T) { testHoldReasons(t, open) })
 	t.Run("PagesPaged", func(t *testing.T) { testPagesPaged(t, open) })
 	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
