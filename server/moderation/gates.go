@@ -70,8 +70,17 @@ func (p *Pipeline) rate(site storage.Site, a Action) int {
 	if p.cfg.RatesOff {
 		return 0
 	}
-	n := map[Action]int{Posts: site.Settings.RateLimits.Posts, Edits: site.Settings.RateLimits.Edits,
-		Votes: site.Settings.RateLimits.Votes, Flags: site.Settings.RateLimits.Flags}[a]
+	var n int
+	switch own := site.Settings.RateLimits; a {
+	case Posts:
+		n = own.Posts
+	case Edits:
+		n = own.Edits
+	case Votes:
+		n = own.Votes
+	case Flags:
+		n = own.Flags
+	}
 	if n == 0 {
 		n = p.cfg.Rates[a]
 	}
