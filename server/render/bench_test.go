@@ -1,8 +1,10 @@
 package render
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // typicalComment is about 500 characters with the things readers actually
@@ -60,4 +62,59 @@ func BenchmarkText(b *testing.B) {
 	for b.Loop() {
 		Text(body)
 	}
+}
+
+// BenchmarkRenderShapes renders each hostile shape at 10 000 characters, the
+// default max_length, and reports its cost as a multiple of rendering plain
+// prose of the same length ("x-prose": the median render of the shape over
+// the median of prose renders taken in between, by the thread's CPU time).
+// The ratio is what to read: absolute times move with the machine and its
+// load, the ratio shows whether a shape costs more than its length.
+func BenchmarkRenderShapes(b *testing.B) {
+	benchShapes(b, 10000)
+}
+
+// BenchmarkRenderShapesLarge does the same at 100 000 characters, the most a
+// site owner can allow; a shape whose ratio grows between the two sizes is
+// not linear.
+func BenchmarkRenderShapesLarge(b *testing.B) {
+	benchShapes(b, 100000)
+}
+
+func benchShapes(b *testing.B, n int) {
+	r := New()
+	plain := prose(n)
+	for _, s := range hostileShapes {
+		in := s.gen(n)
+		b.Run(s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			var shapeTimes, proseTimes []time.Duration
+			for b.Loop() {
+				shapeTimes = append(shapeTimes, cpuTime(func() { r.Render(in, allOpts) }))
+
+				// Prose rendered in between, outside the timer, sees
+				// the same load as the shape, so their ratio holds up
+				// on a busy machine.
+				b.StopTimer()
+				proseTimes = append(proseTimes, renderTime(r, plain))
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(median(shapeTimes))/float64(median(proseTimes)), "x-prose")
+		})
+	}
+}
+
+// renderTime is the CPU time of the fastest of three renders of in.
+func renderTime(r *Renderer, in string) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		best = min(best, cpuTime(func() { r.Render(in, allOpts) }))
+	}
+	return best
+}
+
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }

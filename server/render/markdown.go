@@ -65,7 +65,10 @@ func (shiftHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 // maxNesting is how many quotes, lists, list items, emphases, links and
 // images may enclose one another. Real comments stay far below it; a body of
 // ten thousand ">" does not, and the HTML parser the serializer uses spends
-// time quadratic in nesting depth.
+// time quadratic in nesting depth. The bounding stage caps quotes and lists
+// at the same depth, counted the same way, before goldmark parses them
+// (goldmark too is quadratic in that depth); limitNesting then only has
+// emphasis and links to cut, and both put deep words at the same level.
 const maxNesting = 20
 
 // limitNesting unwraps nodes nested deeper than maxNesting, keeping their

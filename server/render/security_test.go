@@ -222,7 +222,11 @@ func TestRenderInvalidUTF8(t *testing.T) {
 // FuzzRender checks the renderer's promises on arbitrary input under every
 // Options combination: no disallowed element, attribute or URL, well-formed
 // output that cannot swallow what follows, valid UTF-8, and a body that the
-// sanitizing stages leave unchanged when run again.
+// sanitizing stages leave unchanged when run again. It checks the bounding
+// stage too: nesting within maxNesting and a model of goldmark's blocks that
+// matches goldmark. While fuzzing (and only then, since timing depends on
+// the machine), it also checks that the input repeated to 10 000 bytes does
+// not render super-linearly.
 func FuzzRender(f *testing.F) {
 	for _, s := range hostile {
 		f.Add(s, uint8(3))
@@ -234,7 +238,14 @@ func FuzzRender(f *testing.F) {
 	f.Add("<a href='https://e.com' onclick=x>", uint8(1))
 	f.Add("[a](https://e.com/?q=\"><script>)", uint8(1))
 	f.Add("www.e.com/a_(b)?c=<d>", uint8(1))
+	for _, s := range hostileShapes {
+		f.Add(s.gen(200), uint8(3))
+	}
+	for _, s := range typicalMarkdown {
+		f.Add(s, uint8(3))
+	}
 	r := New()
+	timed := fuzzing()
 	f.Fuzz(func(t *testing.T, in string, flags uint8) {
 		opts := Options{AllowLinks: flags&1 != 0, AllowImages: flags&2 != 0}
 		got := r.Render(in, opts)
@@ -244,8 +255,15 @@ func FuzzRender(f *testing.F) {
 		if !utf8.ValidString(got) {
 			t.Fatalf("Render(%q) = %q is not valid UTF-8", in, got)
 		}
+		if strings.Contains(strings.ToLower(got), "<script") {
+			t.Fatalf("Render(%q) = %q has a script tag", in, got)
+		}
 		if again := r.clean([]byte(got), opts); again != got {
 			t.Fatalf("Render(%q) = %q is not stable under clean: %q", in, got, again)
+		}
+		checkBound(t, in)
+		if timed {
+			checkTime(t, r, in)
 		}
 	})
 }
