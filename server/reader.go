@@ -93,7 +93,7 @@ func (s *Server) writingReader(c *fiber.Ctx) (reader, error) {
 // clientAddr is the client's address: the TCP peer, or behind trusted
 // proxies the rightmost address they did not add (package clientip).
 func (s *Server) clientAddr(c *fiber.Ctx) netip.Addr {
-	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	peer := clientip.Peer(c.Context().RemoteAddr())
 	var values []string
 	if s.proxies.Trusted(peer) {
 		for _, v := range c.Request().Header.PeekAll(s.proxies.Header()) {
