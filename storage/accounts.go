@@ -34,6 +34,10 @@ type User struct {
 	// sign-ins, newest first: a flood of failures from elsewhere does not
 	// lock the user out from these.
 	KnownClients []string `json:"known_clients,omitempty"`
+	// Email is where the user's staff notifications go, for the sites
+	// listed in NotifySites (those the user holds a role on).
+	Email       string   `json:"email,omitempty"`
+	NotifySites []string `json:"notify_sites,omitempty"`
 }
 
 // MaxKnownClients is how many addresses User.KnownClients keeps.

@@ -65,10 +65,28 @@ type SiteSettings struct {
 	// edited comment with a signed request (Site.SigningSecret).
 	CheckURL string `json:"check_url,omitempty"`
 	// RateLimits override the instance's defaults for this site.
-	RateLimits  RateLimits `json:"rate_limits"`
+	RateLimits RateLimits `json:"rate_limits"`
+	// NotifyEmail gets an e-mail about new comments, as NotifyMode says;
+	// staff who opt in (User.NotifySites) get the same.
 	NotifyEmail string     `json:"notify_email"`
-	WebhookURL  string     `json:"webhook_url"`
+	NotifyMode  NotifyMode `json:"notify_mode"`
+	// WebhookURL gets a signed JSON POST for every new, approved, edited
+	// and deleted comment (signed with Site.SigningSecret).
+	WebhookURL string `json:"webhook_url"`
 }
+
+// NotifyMode says which new comments the site's staff hear about by e-mail.
+type NotifyMode string
+
+// Staff notification modes.
+const (
+	NotifyAll  NotifyMode = "all"  // every new comment
+	NotifyHeld NotifyMode = "held" // only comments waiting for a moderator
+	NotifyNone NotifyMode = "none"
+)
+
+// Valid reports whether m is a known mode.
+func (m NotifyMode) Valid() bool { return m == NotifyAll || m == NotifyHeld || m == NotifyNone }
 
 // RateLimits are how many writes of each kind one address or one reader
 // may make per RatePeriod; 0 means the instance's default.
@@ -93,6 +111,7 @@ func DefaultSiteSettings() SiteSettings {
 		MaxLinks:        2,
 		MinSubmitTime:   3 * time.Second,
 		DuplicateWindow: 24 * time.Hour,
+		NotifyMode:      NotifyAll,
 	}
 }
 
@@ -186,6 +205,9 @@ type Comment struct {
 	// Fingerprint identifies the comment's normalized text (the same for
 	// the same words, however marked up), for duplicate detection.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Notify: the author asked to hear of replies by e-mail (sent only
+	// once their address is a confirmed Subscriber of the site).
+	Notify bool `json:"notify,omitempty"`
 }
 
 // Vote is one voter's vote on a comment.
@@ -258,9 +280,12 @@ type Store interface {
 	// CommentsByStatus returns a site's comments of one status, oldest
 	// first. ErrInvalid for an unknown status.
 	CommentsByStatus(ctx context.Context, siteID string, status Status) ([]Comment, error)
+	// RecentComments returns a site's newest comments of one status,
+	// newest first, at most limit. ErrInvalid for an unknown status.
+	RecentComments(ctx context.Context, siteID string, status Status, limit int) ([]Comment, error)
 
 	// DeleteSite removes a site with all its pages, comments, votes, flags,
-	// bans and audit entries, and every user's role on it. ErrNotFound if it
+	// bans, audit entries, outbox messages and subscribers, and every user's role on it. ErrNotFound if it
 	// does not exist.
 	DeleteSite(ctx context.Context, id string) error
 	// Pages lists a site's pages ordered by key: at most limit (<= 0: all)
@@ -269,6 +294,8 @@ type Store interface {
 
 	// Accounts, sessions, bans, flags and the audit log: see accounts.go.
 	AccountStore
+	// The outbox and reply-notification subscribers: see outbox.go.
+	OutboxStore
 
 	// Secret returns the named instance secret, creating 32 random bytes on
 	// first use. It keys hashes such as the IP hash.

@@ -25,7 +25,8 @@ import (
 //	varints: Created and Edited in Unix nanoseconds (0: zero time), Score
 //	flags byte: bit 0 Pinned
 //	HoldReasons: a uvarint count, then each as a string; then Fingerprint
-//	  as a string (each absent in records written before it existed)
+//	  as a string; then a second flags byte: bit 0 Notify (each absent in
+//	  records written before it existed)
 const commentV1 = 1
 
 var errCorrupt = errors.New("badgerstore: corrupt comment record")
@@ -41,7 +42,7 @@ func encodeComment(c storage.Comment) []byte {
 	for _, r := range c.HoldReasons {
 		n += binary.MaxVarintLen64 + len(r)
 	}
-	n += binary.MaxVarintLen64 + len(c.Fingerprint)
+	n += binary.MaxVarintLen64 + len(c.Fingerprint) + 1
 	b := make([]byte, 0, n)
 	b = append(b, commentV1)
 	for _, s := range strs {
@@ -62,7 +63,12 @@ func encodeComment(c storage.Comment) []byte {
 		b = append(b, r...)
 	}
 	b = binary.AppendUvarint(b, uint64(len(c.Fingerprint)))
-	return append(b, c.Fingerprint...)
+	b = append(b, c.Fingerprint...)
+	var more byte
+	if c.Notify {
+		more |= 1
+	}
+	return append(b, more)
 }
 
 // decodeComment reads a stored comment in either form. b may be Badger's
@@ -112,7 +118,7 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return fmt.Errorf("%w: no flags", errCorrupt)
 	}
 	c.Pinned = rest[0]&1 != 0
-	c.HoldReasons, c.Fingerprint = nil, ""
+	c.HoldReasons, c.Fingerprint, c.Notify = nil, "", false
 	pos = len(raw) - len(rest) + 1
 	if pos == len(raw) {
 		return nil // written before HoldReasons existed
@@ -136,8 +142,15 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return nil // written before Fingerprint existed
 	}
 	fp, err := next()
+	if err != nil {
+		return err
+	}
 	c.Fingerprint = fp
-	return err
+	if pos == len(raw) {
+		return nil // written before Notify existed
+	}
+	c.Notify = raw[pos]&1 != 0
+	return nil
 }
 
 func unixNano(t time.Time) int64 {

@@ -18,6 +18,7 @@ func TestCommentCodec(t *testing.T) {
 		Status: storage.StatusApproved, Score: -3, ReaderHash: "r", IPHash: "i", Pinned: true,
 		HoldReasons: []string{"links", "suspect_word"},
 		Fingerprint: "3f9a1c2b",
+		Notify:      true,
 	}
 	for name, c := range map[string]storage.Comment{"full": full, "empty": {}, "unedited": {ID: "x", Created: full.Created, Score: 7}} {
 		var got storage.Comment
@@ -34,22 +35,39 @@ func TestCommentCodec(t *testing.T) {
 	if err := decodeComment(old, &got); err != nil || !reflect.DeepEqual(got, full) {
 		t.Errorf("JSON record: %v\n got %+v", err, got)
 	}
-	// Records written before HoldReasons existed end after the flags, and
-	// those written before Fingerprint after the reasons.
+	// Records written before HoldReasons existed end after the flags,
+	// those written before Fingerprint after the reasons, and those
+	// written before Notify after the fingerprint; each reads with the
+	// missing fields empty.
 	plain := full
-	plain.HoldReasons, plain.Fingerprint = nil, ""
+	plain.HoldReasons, plain.Fingerprint, plain.Notify = nil, "", false
 	enc := encodeComment(plain)
-	if err := decodeComment(enc[:len(enc)-2], &got); err != nil || !reflect.DeepEqual(got, plain) {
+	if err := decodeComment(enc[:len(enc)-3], &got); err != nil || !reflect.DeepEqual(got, plain) {
 		t.Errorf("record without hold reasons: %v\n got %+v", err, got)
 	}
 	noPrint := full
-	noPrint.Fingerprint = ""
+	noPrint.Fingerprint, noPrint.Notify = "", false
 	enc = encodeComment(noPrint)
-	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, noPrint) {
+	if err := decodeComment(enc[:len(enc)-2], &got); err != nil || !reflect.DeepEqual(got, noPrint) {
 		t.Errorf("record without a fingerprint: %v\n got %+v", err, got)
 	}
+	noNotify := full
+	noNotify.Notify = false
 	enc = encodeComment(full)
-	for _, bad := range [][]byte{nil, {9}, enc[:len(enc)/2], enc[:len(enc)-1]} {
+	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, noNotify) {
+		t.Errorf("record without Notify: %v\n got %+v", err, got)
+	}
+	// Decoding into a comment that had Notify set clears it.
+	got = storage.Comment{Notify: true}
+	if err := decodeComment(encodeComment(noNotify), &got); err != nil || got.Notify {
+		t.Errorf("Notify false decoded over true: %v, %v", err, got.Notify)
+	}
+	// Notify alone (no fingerprint, no reasons) is still read.
+	only := storage.Comment{ID: "x", Notify: true}
+	if err := decodeComment(encodeComment(only), &got); err != nil || !reflect.DeepEqual(got, only) {
+		t.Errorf("Notify alone: %v\n got %+v", err, got)
+	}
+	for _, bad := range [][]byte{nil, {9}, enc[:len(enc)/2], enc[:len(enc)-2]} {
 		if err := decodeComment(bad, &got); err == nil {
 			t.Errorf("corrupt record %x decoded", bad)
 		}

@@ -22,12 +22,21 @@
 //     fp/<site>\0<fingerprint>\0 backwards, down to the UUIDv7 prefix of
 //     the earliest time wanted;
 //   - a reader's votes on a page: scan rv/<site>\0<voter>\0<page>\0, whose
-//     values are the votes themselves.
+//     values are the votes themselves;
+//   - the next outgoing messages: scan od/ from its start, which is ordered
+//     by due time, and stop at the first entry due later (outbox.go);
+//   - a site's delivery log: scan ol/<site>\0<kind>\0 backwards.
 //
 // The comment record is keyed by page, so finding a comment by id alone
 // goes through its locator (i/), one extra point read. A comment never
 // changes page, so the locator never changes either. Every key includes the
-// site id: a lookup of site B can never reach a record of site A.
+// site id: a lookup of site B can never reach a record of site A. The one
+// exception is the outbox: a message id is unique across sites (the
+// caller's dedupe), so its record and queue entries are keyed by id, and
+// its site's log entry (ol/) is what DeleteSite finds it by.
+//
+// Times in outbox keys are stamps: Unix nanoseconds as 19 zero-padded
+// decimal digits (0 for the zero time), so key order is time order.
 //
 //	key                                         value
 //	------------------------------------------  --------------------------------
@@ -54,6 +63,19 @@
 //	                                            grouped by comment
 //	a/<site>\0<auditID>                         storage.AuditEntry (JSON);
 //	                                            UUIDv7 ids, newest last
+//	ob/<messageID>                              storage.Message (JSON)
+//	od/<due stamp>\0<messageID>                 empty: the queue of pending
+//	                                            messages; while claimed the
+//	                                            stamp is the lease's end
+//	oq/<messageID>                              the stamp of the message's
+//	                                            od/ entry (raw), pending only
+//	ox/<done stamp>\0<messageID>                empty: sent and failed
+//	                                            messages, for pruning
+//	ol/<site>\0<kind>\0<created stamp>\0<messageID>
+//	                                            empty: the site's delivery
+//	                                            log, newest last
+//	sub/<site>\0<email>                         storage.Subscriber (JSON),
+//	                                            e-mail lower case
 //	meta/schema                                 schema version (JSON number)
 //	meta/secret/<name>                          32 random bytes (raw)
 //
@@ -61,8 +83,8 @@
 // stored before the moderation settings existed are read with their
 // defaults (sites.go decodeSite). Users are
 // few, so a site's members are found by scanning u/. DeleteSite removes
-// every per-site prefix (siteKinds in keys_accounts.go) in batches, the
-// site record last.
+// the site's messages (found through ol/), then every per-site prefix
+// (siteKinds in keys_accounts.go) in batches, the site record last.
 //
 // # Transactions and concurrency
 //
@@ -80,6 +102,11 @@
 // under Badger's optimistic concurrency. Other writes (sites, users,
 // sessions, bans, flags) are rare and use their own transactions; what
 // conflicts there is retried a bounded number of times.
+//
+// A claim of outgoing messages reads the head of od/ and moves what it
+// takes to the end of the lease in one transaction, so two claims of one
+// message conflict and the later one starts over; claims in this process
+// also take turns (Store.claims), so they do not abort each other.
 //
 // # Schema versions
 //

@@ -27,5 +27,8 @@ func keyAudit(site, id string) []byte { return []byte("a/" + site + sep + id) }
 func prefixSite(kind, site string) []byte { return []byte(kind + site + sep) }
 
 // siteKinds are the type prefixes whose keys start with a site id; DeleteSite
-// removes them all. A new per-site record type must be added here.
-var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "fp/", "v/", "va/", "rv/", "b/", "f/", "a/"}
+// removes them all. A new per-site record type must be added here. The
+// outbox log (ol/) is not among them: DeleteSite reads it first to find the
+// site's messages, whose records and queues are keyed by message id alone
+// (deleteSiteMessages).
+var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "fp/", "v/", "va/", "rv/", "b/", "f/", "a/", "sub/"}

@@ -63,6 +63,19 @@ func (s *Store) CommentsByStatus(ctx context.Context, siteID string, status stor
 	return s.indexed(ctx, siteID, prefixStatus(siteID, status), indexScan{})
 }
 
+// RecentComments returns a site's newest comments of one status, newest
+// first, at most limit (<= 0: all): the status index scanned backwards,
+// as its keys end in UUIDv7 ids. ErrInvalid for an unknown status.
+func (s *Store) RecentComments(ctx context.Context, siteID string, status storage.Status, limit int) ([]storage.Comment, error) {
+	if !status.Valid() {
+		return nil, fmt.Errorf("badgerstore: status %q: %w", status, storage.ErrInvalid)
+	}
+	if err := checkParts(siteID); err != nil {
+		return nil, err
+	}
+	return s.indexed(ctx, siteID, prefixStatus(siteID, status), indexScan{newest: true, limit: limit})
+}
+
 // indexScan says which entries of an index indexed reads: all oldest
 // first, or with newest the newest first down to the first key below
 // floor; at most limit (<= 0: all).

@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -40,7 +41,8 @@ func (s *Store) Pages(ctx context.Context, siteID, after string, limit int) ([]s
 	return out, nil
 }
 
-// DeleteSite removes a site and everything under it. A site can hold more
+// DeleteSite removes a site and everything under it, including every
+// user's role on it and its place in their notification list. A site can hold more
 // records than one transaction takes, so its records go in batches, and the
 // site record itself last: an interrupted delete leaves the site in place,
 // to be deleted again, rather than orphans that a new site of the same id
@@ -54,6 +56,9 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	}
 	defer s.sites.drop(id)
 	defer s.pages.clear()
+	if err := s.deleteSiteMessages(ctx, id); err != nil {
+		return err
+	}
 	for _, kind := range siteKinds {
 		if err := s.deletePrefix(ctx, prefixSite(kind, id)); err != nil {
 			return err
@@ -64,10 +69,15 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 		return err
 	}
 	for _, u := range users {
-		if _, ok := u.Roles[id]; !ok {
+		if _, ok := u.Roles[id]; !ok && !slices.Contains(u.NotifySites, id) {
 			continue
 		}
-		if _, err := s.UpdateUser(ctx, u.Name, func(u *storage.User) error { delete(u.Roles, id); return nil }); err != nil {
+		_, err := s.UpdateUser(ctx, u.Name, func(u *storage.User) error {
+			delete(u.Roles, id)
+			u.NotifySites = slices.DeleteFunc(u.NotifySites, func(site string) bool { return site == id })
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

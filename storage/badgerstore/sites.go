@@ -87,8 +87,9 @@ func (s *Store) Sites(ctx context.Context) ([]storage.Site, error) {
 // decodeSite reads a stored site. Sites stored before the moderation
 // pipeline's settings existed (no "max_links") get those settings'
 // defaults, and their blocked words, which used to hold a comment, become
-// suspect words, which still do; the record is rewritten on its next
-// UpdateSite.
+// suspect words, which still do; sites stored before staff notification
+// modes existed (no "notify_mode") notify of every comment, as they did.
+// The record is rewritten on its next UpdateSite.
 func decodeSite(b []byte, site *storage.Site) error {
 	if err := json.Unmarshal(b, site); err != nil {
 		return err
@@ -99,10 +100,13 @@ func decodeSite(b []byte, site *storage.Site) error {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
+	set, def := &site.Settings, storage.DefaultSiteSettings()
+	if _, ok := raw.Settings["notify_mode"]; !ok {
+		set.NotifyMode = def.NotifyMode
+	}
 	if _, ok := raw.Settings["max_links"]; ok {
 		return nil
 	}
-	set, def := &site.Settings, storage.DefaultSiteSettings()
 	set.MaxLinks, set.MinSubmitTime, set.DuplicateWindow = def.MaxLinks, def.MinSubmitTime, def.DuplicateWindow
 	set.SuspectWords, set.BlockedWords = set.BlockedWords, nil
 	return nil

@@ -48,6 +48,11 @@ type Store struct {
 	// pageWrites runs every write that touches a page (see updatePage).
 	pageWrites *groupCommitter
 
+	// claims runs ClaimMessages one at a time: concurrent claims would
+	// read the same head of the queue and all but one abort (Badger's
+	// conflict check would still keep them from sharing a message).
+	claims sync.Mutex
+
 	closeOnce sync.Once
 	closeErr  error
 	stopGC    chan struct{}

@@ -59,6 +59,16 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("HoldReasons", func(t *testing.T) { testHoldReasons(t, open) })
 	t.Run("PagesPaged", func(t *testing.T) { testPagesPaged(t, open) })
 	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
+	t.Run("RecentComments", func(t *testing.T) { testRecentComments(t, open) })
+	t.Run("NotifyFields", func(t *testing.T) { testNotifyFields(t, open) })
+	t.Run("Enqueue", func(t *testing.T) { testEnqueue(t, open) })
+	t.Run("ClaimMessages", func(t *testing.T) { testClaimMessages(t, open) })
+	t.Run("ClaimConcurrent", func(t *testing.T) { testClaimConcurrent(t, open) })
+	t.Run("FinishAttempt", func(t *testing.T) { testFinishAttempt(t, open) })
+	t.Run("SiteMessages", func(t *testing.T) { testSiteMessages(t, open) })
+	t.Run("PruneMessages", func(t *testing.T) { testPruneMessages(t, open) })
+	t.Run("Subscribers", func(t *testing.T) { testSubscribers(t, open) })
+	t.Run("DeleteSiteOutbox", func(t *testing.T) { testDeleteSiteOutbox(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.
