@@ -167,8 +167,13 @@ func encode(v any) (*encoded, error) {
 	if err != nil {
 		return nil, err
 	}
+	return encodedBytes(body), nil
+}
+
+// encodedBytes is a ready answer body with its ETag, a hash of the body.
+func encodedBytes(body []byte) *encoded {
 	sum := sha256.Sum256(body)
-	return &encoded{body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}, nil
+	return &encoded{body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
 }
 
 // Compressors are pooled: a new gzip writer allocates over 1 MB of state

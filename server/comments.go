@@ -35,6 +35,9 @@ type pageView struct {
 	URL    string `json:"url"`
 	Locked bool   `json:"locked"`
 	Count  int    `json:"count"`
+	// Version is the page version the answer is at: a live stream
+	// resumes from it (GET .../events?since=).
+	Version int64 `json:"version"`
 }
 
 // publicSettings are the site settings the widget needs to behave.
@@ -49,6 +52,9 @@ type publicSettings struct {
 	// FormCheck tells the widget to fetch a form token (GET .../form)
 	// when the reader starts writing.
 	FormCheck bool `json:"form_check"`
+	// Notify: the instance sends e-mail, so the form offers reply
+	// notifications.
+	Notify bool `json:"notify"`
 }
 
 func settingsView(set storage.SiteSettings) publicSettings {
@@ -92,11 +98,12 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 		return err
 	}
 	set := settingsView(site.Settings)
+	set.Notify = s.notifier.MailEnabled()
 	build := func(comments []storage.Comment, v viewer) threadAnswer {
 		t := buildThread(comments, v, order)
 		list, next := t.page(offset, limit)
 		ans := threadAnswer{
-			Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count},
+			Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count, Version: page.Version},
 			Settings: set,
 			Comments: list,
 			Total:    t.visible,

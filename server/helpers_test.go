@@ -93,11 +93,15 @@ func (e *env) startServer() {
 		e.t.Fatalf("new server: %v", err)
 	}
 	e.srv = srv
+	// Cleanups run last first: the server's background work stops
+	// before the store it uses closes.
+	e.t.Cleanup(srv.Close)
 }
 
 // restart closes the database and opens it again under a new server.
 func (e *env) restart() {
 	e.t.Helper()
+	e.srv.Close()
 	if err := e.store.Close(); err != nil {
 		e.t.Fatal(err)
 	}

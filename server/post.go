@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -27,6 +28,9 @@ type newCommentInput struct {
 	FormToken   string `json:"form_token"`
 	Honeypot    string `json:"honeypot"`
 	ConfirmHold bool   `json:"confirm_hold"`
+	// Notify asks for an e-mail about replies (double opt-in, in Lang).
+	Notify bool   `json:"notify"`
+	Lang   string `json:"lang"`
 }
 
 func (s *Server) createComment(c *fiber.Ctx) error {
@@ -60,6 +64,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 		return err
 	}
 	d.Status, d.Fingerprint = storage.StatusApproved, v.Fingerprint
+	d.Notify = in.Notify && d.Author.Email != "" && s.notifier.MailEnabled()
 	if v.Held() {
 		d.Status, d.HoldReasons = storage.StatusPending, v.Codes()
 	}
@@ -69,6 +74,13 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if cm.Notify {
+		// The comment is stored; a failure to queue the confirmation is
+		// logged and the reader can ask again with their next comment.
+		if err := s.notifier.RequestReplies(ctx, site, d.Page, cm, in.Lang); err != nil {
+			s.cfg.Logger.Error("queue a confirmation mail", slog.String("site", site.ID), slog.Any("err", err))
+		}
 	}
 	vw := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
 	return c.Status(fiber.StatusCreated).JSON(writeAnswer{Comment: vw.view(&cm), ReaderToken: rd.newToken})

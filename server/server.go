@@ -11,16 +11,22 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parley-dev/parley/server/admin"
 	"github.com/parley-dev/parley/server/clientip"
+	"github.com/parley-dev/parley/server/live"
+	"github.com/parley-dev/parley/server/mail"
 	"github.com/parley-dev/parley/server/moderation"
+	"github.com/parley-dev/parley/server/notify"
 	"github.com/parley-dev/parley/server/outbound"
+	"github.com/parley-dev/parley/server/outbox"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/server/ratelimit"
+	"github.com/parley-dev/parley/server/webhook"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
 )
@@ -57,6 +63,18 @@ type Config struct {
 	// AllowPrivateCallbacks lets sites' external checks reach loopback
 	// and private addresses (a spam service on the same host or network).
 	AllowPrivateCallbacks bool
+	// MaxStreamsPerClient caps one client address's open live streams
+	// (default 8); MaxStreams caps them on this node (default 10,000).
+	MaxStreamsPerClient int
+	MaxStreams          int
+	// Bus carries every change to comments (default: in this process).
+	Bus live.Bus
+	// Mail is how e-mail is sent; without a host and sender address the
+	// instance sends none, and the widget offers no reply e-mails.
+	Mail mail.Config
+	// Outbox tunes the outbox worker; its Store and Deliverers are set
+	// by New.
+	Outbox outbox.Config
 }
 
 // Server is a configured Parley HTTP server.
@@ -74,6 +92,17 @@ type Server struct {
 	threads *threadCache
 	// admin serves the admin page under /admin (package server/admin).
 	admin *admin.Handler
+	// hub fans the Bus out to live streams, counted by streams.
+	hub     *live.Hub
+	streams *streamCounter
+	// notifier queues e-mails and webhooks for changes; outbox sends
+	// them, until stopOutbox.
+	notifier   *notify.Notifier
+	tokens     *notify.Tokens
+	outbox     *outbox.Worker
+	stopOutbox context.CancelFunc
+	outboxDone chan struct{}
+	closeOnce  sync.Once
 }
 
 // bodyLimit caps request bodies: a 10,000-character comment is at most
@@ -101,6 +130,18 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if cfg.SitesPerUser == 0 {
 		cfg.SitesPerUser = 10
 	}
+	if cfg.MaxStreamsPerClient == 0 {
+		cfg.MaxStreamsPerClient = 8
+	}
+	if cfg.MaxStreams == 0 {
+		cfg.MaxStreams = 10000
+	}
+	if cfg.Bus == nil {
+		cfg.Bus = live.NewMemory()
+	}
+	// Every write below goes through the watched store, so every change
+	// to a comment is published, whichever handler made it.
+	store = live.Watch(store, cfg.Bus)
 	assets, err := widget.Build()
 	if err != nil {
 		return nil, fmt.Errorf("build widget: %w", err)
@@ -109,7 +150,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	keys := map[string][]byte{"ip-hash": nil, "reader-token": nil, "form-token": nil}
+	keys := map[string][]byte{"ip-hash": nil, "reader-token": nil, "form-token": nil, "mail-token": nil}
 	for name := range keys {
 		if keys[name], err = store.Secret(ctx, name); err != nil {
 			return nil, fmt.Errorf("load the %s key: %w", name, err)
@@ -117,17 +158,21 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	}
 	limiter := ratelimit.NewMemory(0)
 	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, proxies: proxies,
-		ipKey: keys["ip-hash"], tokenKey: keys["reader-token"], threads: newThreadCache(cfg.ThreadCacheBytes)}
+		ipKey: keys["ip-hash"], tokenKey: keys["reader-token"], threads: newThreadCache(cfg.ThreadCacheBytes),
+		streams: newStreamCounter(cfg.MaxStreamsPerClient, cfg.MaxStreams)}
 	s.pipeline = moderation.New(moderation.Config{
 		Store: store, Limiter: limiter, RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, FormKey: keys["form-token"],
 		HTTP: outbound.NewClient(outbound.Options{AllowPrivate: cfg.AllowPrivateCallbacks, Timeout: checkTimeout}),
 		Now:  cfg.Now, Logger: cfg.Logger,
 	})
+	s.tokens = notify.NewTokens(keys["mail-token"], cfg.Now)
+	s.hub = live.NewHub(cfg.Bus, live.HubOptions{})
 	s.admin, err = admin.New(admin.Config{
 		Store: store, Poster: s.poster, BaseURL: cfg.BaseURL, Logger: cfg.Logger, Now: cfg.Now,
 		IPHash: s.ipHash, ValidOrigin: validOriginPattern, Signup: cfg.Signup, SitesPerUser: cfg.SitesPerUser,
 		Limiter: limiter, RatesOff: cfg.RatesOff, AllowPrivateCallbacks: cfg.AllowPrivateCallbacks,
 		DefaultRates: s.pipeline.SiteDefaults(),
+		Tokens:       s.tokens, Hub: s.hub, MailEnabled: cfg.Mail.Enabled(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admin page: %w", err)
@@ -152,9 +197,50 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		// clientip), not by fiber, whose Ctx.IP believes the leftmost
 		// forwarded address: the one a client writes itself.
 	})
+	if err := s.startMessages(store); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
+
+// startMessages starts the notifier, which queues messages for changes,
+// and the outbox worker, which sends them: e-mail when configured,
+// webhooks always.
+func (s *Server) startMessages(store storage.Store) error {
+	hooks := outbound.NewClient(outbound.Options{AllowPrivate: s.cfg.AllowPrivateCallbacks, Timeout: webhookTimeout})
+	oc := s.cfg.Outbox
+	oc.Store, oc.Logger = store, s.cfg.Logger
+	if oc.Now == nil {
+		oc.Now = s.cfg.Now
+	}
+	oc.Deliverers = map[storage.MessageKind]outbox.Deliverer{
+		storage.MessageWebhook: webhook.New(webhook.Config{Client: hooks, Sites: store, Now: s.cfg.Now}),
+	}
+	if s.cfg.Mail.Enabled() {
+		if err := s.cfg.Mail.Validate(); err != nil {
+			return fmt.Errorf("mail settings: %w", err)
+		}
+		sender, err := mail.NewSender(s.cfg.Mail)
+		if err != nil {
+			return fmt.Errorf("mail settings: %w", err)
+		}
+		oc.Deliverers[storage.MessageMail] = notify.MailDeliverer{Sender: sender, Store: store}
+	}
+	s.outbox = outbox.New(oc)
+	s.notifier = notify.New(notify.Config{Store: store, Bus: s.cfg.Bus, Tokens: s.tokens, BaseURL: s.cfg.BaseURL,
+		Mail: s.cfg.Mail.Enabled(), Kick: s.outbox.Kick, Now: s.cfg.Now, Logger: s.cfg.Logger})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopOutbox, s.outboxDone = cancel, make(chan struct{})
+	go func() {
+		defer close(s.outboxDone)
+		s.outbox.Run(ctx)
+	}()
+	return nil
+}
+
+// webhookTimeout bounds one webhook delivery; the outbox retries later.
+const webhookTimeout = 10 * time.Second
 
 // checkTimeout bounds a site's external spam check: a post waits for it.
 const checkTimeout = 2 * time.Second
@@ -168,6 +254,11 @@ func (s *Server) routes() {
 	s.app.Get("/count.js", s.asset)
 	s.app.Get("/widget/*", s.asset)
 	s.admin.Mount(s.app)
+	mailPages := s.app.Group("/mail", mailHeaders)
+	mailPages.Get("/confirm", s.confirmPage)
+	mailPages.Post("/confirm", s.confirmPage)
+	mailPages.Get("/unsubscribe", s.unsubscribePage)
+	mailPages.Post("/unsubscribe", s.unsubscribePage)
 
 	api := s.app.Group("/api/v1", apiHeaders)
 	api.Post("/preview", s.previewCORS, s.preview)
@@ -181,6 +272,8 @@ func (s *Server) routes() {
 	site.Put("/comments/:id/vote", s.vote)
 	site.Post("/comments/:id/flag", s.flag)
 	site.Post("/counts", s.counts)
+	site.Get("/events", s.events)
+	site.Get("/feed.atom", s.feed)
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
@@ -194,9 +287,27 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(clientip.LimitConns(ln, s.cfg.MaxConnsPerClient, s.proxies.Trusted))
 }
 
-// Shutdown stops accepting connections and waits for requests in flight,
-// at most until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// Shutdown ends the live streams, stops accepting connections and waits for
+// requests in flight, at most until ctx ends. Then it stops the server's
+// background work (Close).
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.hub.Close()
+	err := s.app.ShutdownWithContext(ctx)
+	s.Close()
+	return err
+}
+
+// Close stops the server's background work: the live hub, the notifier
+// and the outbox worker (a message being sent is finished or retried
+// after a restart). It is safe to call more than once; Shutdown calls it.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.hub.Close()
+		s.notifier.Close()
+		s.stopOutbox()
+		<-s.outboxDone
+	})
+}
 
 // withTimeout gives each request a context that ends after RequestTimeout:
 // fiber does not cancel on client disconnect, so storage work needs its own
@@ -223,8 +334,17 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", c.Response().StatusCode()),
 		slog.Duration("duration", time.Since(start)),
-		slog.Int("bytes", len(c.Response().Body())))
+		slog.Int("bytes", responseBytes(c)))
 	return nil
+}
+
+// responseBytes is the size of an answer's body; a stream's is unknown,
+// and reading it here would wait for its end.
+func responseBytes(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return -1
+	}
+	return len(c.Response().Body())
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/parley-dev/parley/server/mail"
 )
 
 // serveConfig is the operator's configuration of parley serve.
@@ -31,7 +33,11 @@ type serveConfig struct {
 	RatesOff       bool
 	MaxConns       int  // open connections per client address
 	SitesPerUser   int  // sites one user may own under Signup
-	PrivateTargets bool // owners' spam checks may reach private addresses
+	PrivateTargets bool // owners' spam checks and webhooks may reach private addresses
+	// MaxStreams caps one client address's open live streams.
+	MaxStreams int
+	// Mail is how e-mail is sent; the zero value sends none.
+	Mail mail.Config
 }
 
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
@@ -46,7 +52,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return def
 	}
 	var cfg serveConfig
-	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private string
+	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private, maxStreams string
 	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
@@ -61,7 +67,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&rates, "rate-limits", env("PARLEY_RATE_LIMITS", "on"), "on, off, or xN to multiply every rate limit by N, e.g. x10 (PARLEY_RATE_LIMITS)")
 	fs.StringVar(&maxConns, "max-conns-per-client", env("PARLEY_MAX_CONNS_PER_CLIENT", "64"), "open connections one client address may hold; trusted proxies are not counted; 0: no cap (PARLEY_MAX_CONNS_PER_CLIENT)")
 	fs.StringVar(&sitesPerUser, "sites-per-user", env("PARLEY_SITES_PER_USER", "10"), "sites one user may own when --signup is on (PARLEY_SITES_PER_USER)")
-	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
+	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks and webhooks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
+	fs.StringVar(&maxStreams, "max-streams-per-client", env("PARLEY_MAX_STREAMS_PER_CLIENT", "8"), "live update streams one client address may hold open (PARLEY_MAX_STREAMS_PER_CLIENT)")
+	mailFlags := addMailFlags(fs, env)
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -97,6 +105,12 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if cfg.SitesPerUser, err = strconv.Atoi(sitesPerUser); err != nil || cfg.SitesPerUser < 1 {
 		return cfg, errors.New("--sites-per-user: want a whole number from 1")
+	}
+	if cfg.MaxStreams, err = strconv.Atoi(maxStreams); err != nil || cfg.MaxStreams < 1 {
+		return cfg, errors.New("--max-streams-per-client: want a whole number from 1")
+	}
+	if cfg.Mail, err = mailFlags.config(getenv("PARLEY_SMTP_PASSWORD")); err != nil {
+		return cfg, err
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {

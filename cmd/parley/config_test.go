@@ -51,6 +51,22 @@ func TestParseServeConfig(t *testing.T) {
 		{"bad base url", []string{"--base-url", "ftp://x"}, nil, nil, "--base-url"},
 		{"bad demo", []string{"--demo", "maybe"}, nil, nil, "--demo"},
 		{"stray argument", []string{"extra"}, nil, nil, "unexpected argument"},
+		{"mail off by default", nil, nil, func(c serveConfig) bool { return !c.Mail.Enabled() && c.MaxStreams == 8 }, ""},
+		{"mail from the environment", []string{"--smtp-tls", "tls"},
+			map[string]string{"PARLEY_SMTP_HOST": "smtp.example.com", "PARLEY_SMTP_USER": "u", "PARLEY_SMTP_PASSWORD": "secret", "PARLEY_SMTP_FROM": "Comments <c@example.com>"},
+			func(c serveConfig) bool {
+				return c.Mail.Enabled() && c.Mail.Host == "smtp.example.com" && c.Mail.Username == "u" && c.Mail.Password == "secret" &&
+					c.Mail.TLS == "tls" && c.Mail.Addr() == "smtp.example.com:465"
+			}, ""},
+		{"mail port", []string{"--smtp-host", "localhost", "--smtp-port", "2525", "--smtp-from", "c@example.com", "--smtp-tls", "none"}, nil,
+			func(c serveConfig) bool { return c.Mail.Addr() == "localhost:2525" }, ""},
+		{"mail without sender", []string{"--smtp-host", "smtp.example.com"}, nil, nil, "--smtp-from"},
+		{"mail bad sender", []string{"--smtp-host", "smtp.example.com", "--smtp-from", "not an address"}, nil, nil, "--smtp"},
+		{"mail bad mode", []string{"--smtp-host", "h", "--smtp-from", "c@example.com", "--smtp-tls", "ssl"}, nil, nil, "--smtp-tls"},
+		{"mail bad port", []string{"--smtp-host", "h", "--smtp-from", "c@example.com", "--smtp-port", "0"}, nil, nil, "--smtp-port"},
+		{"mail sender without host", []string{"--smtp-from", "c@example.com"}, nil, nil, "--smtp-host"},
+		{"stream cap", []string{"--max-streams-per-client", "2"}, nil, func(c serveConfig) bool { return c.MaxStreams == 2 }, ""},
+		{"bad stream cap", []string{"--max-streams-per-client", "0"}, nil, nil, "--max-streams-per-client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

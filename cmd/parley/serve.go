@@ -34,7 +34,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	srv, err := server.New(ctx, store, server.Config{
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
-		AllowPrivateCallbacks: cfg.PrivateTargets,
+		AllowPrivateCallbacks: cfg.PrivateTargets, MaxStreamsPerClient: cfg.MaxStreams, Mail: cfg.Mail,
 	})
 	if err != nil {
 		return err
@@ -47,6 +47,9 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if !cfg.Mail.Enabled() {
+		log.Info("no mail server set up (--smtp-host): Parley sends no e-mail, and readers are not offered reply e-mails")
 	}
 	if cfg.RatesOff {
 		log.Warn("rate limits are off (--rate-limits off): for load tests, never for a public site")

@@ -56,6 +56,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/live"
+	"github.com/parley-dev/parley/server/notify"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/server/ratelimit"
 	"github.com/parley-dev/parley/storage"
@@ -91,6 +93,14 @@ type Config struct {
 	// DefaultRates are the rate limits of a site that sets none, shown on
 	// its settings page.
 	DefaultRates storage.RateLimits
+	// Tokens check the signed links of staff e-mails; Hub streams a
+	// site's new held comments to its open queue; MailEnabled says the
+	// instance sends e-mail (else its settings are not offered).
+	Tokens      *notify.Tokens
+	Hub         *live.Hub
+	MailEnabled bool
+	// Deliveries is how many recent webhook deliveries a site's page lists.
+	Deliveries int
 }
 
 // Handler serves the admin page.

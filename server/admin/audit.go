@@ -15,6 +15,9 @@ func (h *Handler) audit(c *fiber.Ctx, e storage.AuditEntry) {
 	u, _ := currentUser(c)
 	e.SiteID = siteOf(c).ID
 	e.Actor = u.Name
+	if e.Actor == "" {
+		e.Actor, _ = c.Locals(actorKey).(string)
+	}
 	e.Time = h.cfg.Now().UTC()
 	if err := h.store.AddAudit(c.UserContext(), e); err != nil {
 		h.log.Error("audit log write failed", slog.String("site", e.SiteID), slog.String("action", e.Action), slog.Any("err", err))

@@ -67,6 +67,7 @@ func newEnv(t *testing.T, signup bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(e.srv.Close)
 	for _, s := range []storage.Site{
 		{ID: "blog", Name: "Blog", OwnerID: "alice", Origins: []string{blogOrigin}, Settings: storage.DefaultSiteSettings()},
 		{ID: "other", Name: "Other", OwnerID: "bob", Origins: []string{"https://other.example"}, Settings: storage.DefaultSiteSettings()},

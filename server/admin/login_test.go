@@ -218,6 +218,7 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	res := e.signIn(srv, "alice", password, "")
 	c := sessionCookie(res, "__Host-parley_admin")
 	if c == nil || !c.Secure || !c.HttpOnly || c.Path != "/" || c.Domain != "" {

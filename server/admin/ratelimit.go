@@ -38,6 +38,8 @@ var (
 	// perSignup: every sign-up attempt counts against its address, so one
 	// address cannot create accounts in bulk.
 	perSignup = ratelimit.Rule{Limit: 5, Period: time.Hour}
+	// perLink: the approve and remove links of staff e-mails, per address.
+	perLink = ratelimit.Rule{Limit: 30, Period: loginWindow}
 )
 
 // limit is one reservation: a key under its rule.

@@ -12,13 +12,16 @@ import (
 //	GET  /admin/login, POST /admin/login, POST /admin/logout
 //	GET  /admin/signup, POST /admin/signup          (only with Config.Signup)
 //	GET  /admin/assets/:file                        the admin script and styles
-//	GET  /admin/                                    your sites; form to add one
+//	GET  /admin/                                    your sites; form to add one; your notifications
 //	POST /admin/sites                               create a site
+//	POST /admin/notifications                       your e-mail and the sites you hear about
+//	GET  /admin/mail/moderate, POST …               a staff e-mail's approve/remove link (signed, no sign-in)
 //	GET  /admin/sites/:site                         settings, snippet, moderators (owner)
 //	POST /admin/sites/:site/settings                name, origins, rules (owner)
 //	GET  /admin/sites/:site/delete, POST …/delete   confirm and delete (owner)
 //	POST /admin/sites/:site/moderators[/remove]     add or remove a moderator (owner)
 //	GET  /admin/sites/:site/queue                   the moderation queue
+//	GET  /admin/sites/:site/events                  server-sent events: new held comments
 //	POST /admin/sites/:site/comments                approve/spam/delete/restore/pin/unpin/dismiss many
 //	GET  /admin/sites/:site/comments/:id            one comment: edit, reply, ban its author
 //	POST /admin/sites/:site/comments/:id/edit|reply|ban
@@ -37,6 +40,9 @@ func (h *Handler) Mount(r fiber.Router) {
 	}
 	g.Get("/", h.auth, h.dashboard)
 	g.Post("/sites", h.auth, h.createSite)
+	g.Post("/notifications", h.auth, h.saveNotifications)
+	g.Get("/mail/moderate", h.moderateLink)
+	g.Post("/mail/moderate", h.moderateLink)
 
 	own := h.site(storage.RoleOwner)
 	mod := h.site(storage.RoleModerator)
@@ -48,6 +54,7 @@ func (h *Handler) Mount(r fiber.Router) {
 	s.Post("/moderators", own, h.addModerator)
 	s.Post("/moderators/remove", own, h.removeModerator)
 	s.Get("/queue", mod, h.queue)
+	s.Get("/events", mod, h.queueEvents)
 	s.Post("/comments", mod, h.bulk)
 	s.Get("/comments/:id", mod, h.commentPage)
 	s.Post("/comments/:id/edit", mod, h.editComment)

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +29,15 @@ type siteRow struct {
 	Site    storage.Site
 	Role    storage.Role
 	Pending int
+	Notify  bool // the user hears of its new comments by e-mail
+}
+
+// dashboardView is the dashboard: the user's sites and where their
+// notifications go.
+type dashboardView struct {
+	Sites []siteRow
+	Email string
+	Mail  bool // the instance sends e-mail
 }
 
 // visibleSites are the sites u holds a role on; all of them for an admin.
@@ -47,7 +56,7 @@ func (h *Handler) visibleSites(ctx context.Context, u storage.User) ([]siteRow, 
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, siteRow{Site: s, Role: role, Pending: len(pending)})
+		rows = append(rows, siteRow{Site: s, Role: role, Pending: len(pending), Notify: slices.Contains(u.NotifySites, s.ID)})
 	}
 	return rows, nil
 }
@@ -58,7 +67,7 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, "dashboard", "Your sites", rows)
+	return h.render(c, "dashboard", "Your sites", dashboardView{Sites: rows, Email: u.Email, Mail: h.cfg.MailEnabled})
 }
 
 // createSite registers a new site owned by the signed-in user. Where
@@ -158,6 +167,10 @@ type settingsView struct {
 	Defaults   storage.RateLimits // the instance's, shown where the site sets none
 	Moderators []storage.User
 	Owner      string
+	// Mail: the instance sends e-mail; Deliveries are the site's latest
+	// webhook deliveries, newest first.
+	Mail       bool
+	Deliveries []storage.Message
 }
 
 func (h *Handler) siteSettings(c *fiber.Ctx) error {
@@ -176,6 +189,10 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 		Rates:    site.Settings.RateLimits,
 		Defaults: h.cfg.DefaultRates,
 		Owner:    site.OwnerID,
+		Mail:     h.cfg.MailEnabled,
+	}
+	if v.Deliveries, err = h.store.SiteMessages(c.UserContext(), site.ID, storage.MessageWebhook, 20); err != nil {
+		return err
 	}
 	if site.Settings.MaxLinks >= 0 {
 		v.MaxLinks = strconv.Itoa(site.Settings.MaxLinks)
@@ -203,7 +220,8 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	if site.Settings, err = readSettings(c, site.Settings, h.cfg.AllowPrivateCallbacks); err != nil {
 		return err
 	}
-	if (site.Settings.CheckURL != "" && site.SigningSecret == "") || c.FormValue("new_secret") == "on" {
+	signed := site.Settings.CheckURL != "" || site.Settings.WebhookURL != ""
+	if (signed && site.SigningSecret == "") || c.FormValue("new_secret") == "on" {
 		site.SigningSecret = outbound.NewSecret()
 	}
 	if err := h.store.UpdateSite(c.UserContext(), site); err != nil {
@@ -304,10 +322,16 @@ func readSettings(c *fiber.Ctx, set storage.SiteSettings, allowPrivate bool) (st
 			return set, badInput("The spam check URL must be a public http:// or https:// address.")
 		}
 	}
+	switch m := storage.NotifyMode(c.FormValue("notify_mode")); {
+	case m.Valid():
+		set.NotifyMode = m
+	case m != "":
+		return set, badInput("Choose which new comments to be told about.")
+	}
 	set.WebhookURL = strings.TrimSpace(c.FormValue("webhook_url"))
 	if set.WebhookURL != "" {
-		if u, err := url.Parse(set.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return set, badInput("The webhook URL must start with https:// or http://.")
+		if err := outbound.CheckURL(set.WebhookURL, allowPrivate); err != nil {
+			return set, badInput("The webhook URL must be a public http:// or https:// address.")
 		}
 	}
 	return set, nil

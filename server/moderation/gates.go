@@ -52,6 +52,9 @@ const (
 	Flags    Action = "flag"
 	Previews Action = "preview"
 	Counts   Action = "counts"
+	// Links are the confirmations of links in e-mails (reply
+	// notifications, unsubscribing, staff actions).
+	Links Action = "link"
 )
 
 // Rates are the instance's rate limits: how many of each action one
@@ -61,7 +64,7 @@ type Rates map[Action]int
 // DefaultRates protect a public site while leaving a lively discussion
 // alone: a reader writing a comment a minute never meets them.
 func DefaultRates() Rates {
-	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600}
+	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600, Links: 30}
 }
 
 // rate is the limit of action a on site: the site's own setting, else the

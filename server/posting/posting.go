@@ -30,6 +30,7 @@ type Draft struct {
 	ReaderHash  string
 	IPHash      string
 	Created     time.Time // zero for a comment posted now
+	Notify      bool      // the author asked to hear of replies
 }
 
 // Body is a comment body as Render made it: the Markdown and the sanitized
@@ -95,7 +96,7 @@ func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.C
 	c := storage.Comment{
 		ID: id, SiteID: site.ID, PageKey: d.Page.Key, ParentID: d.ParentID,
 		Author: d.Author, Markdown: d.Body.markdown, HTML: d.Body.html, HoldReasons: d.HoldReasons, Fingerprint: d.Fingerprint,
-		Created: d.Created, Status: d.Status, ReaderHash: d.ReaderHash, IPHash: d.IPHash,
+		Created: d.Created, Status: d.Status, ReaderHash: d.ReaderHash, IPHash: d.IPHash, Notify: d.Notify,
 	}
 	d.Page.SiteID = site.ID
 	if err := p.store.CreateComment(ctx, c, d.Page); err != nil {

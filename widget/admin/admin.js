@@ -49,7 +49,30 @@ function confirmations() {
   });
 }
 
+// Live queue: <div data-events=URL data-show=URL> lists the comments held
+// since the page was loaded, from the site's event stream, with a link
+// that shows them. Names and pages go in as text.
+function liveQueue() {
+  const box = document.querySelector("[data-events]");
+  if (!box || !window.EventSource) return;
+  const held = new Map();
+  const src = new EventSource(box.dataset.events);
+  src.addEventListener("held", (ev) => {
+    const c = JSON.parse(ev.data);
+    if (document.getElementById("c-" + c.id)) return; // already listed
+    held.set(c.id, c);
+    const text = held.size === 1 ? "1 new comment is waiting: " : held.size + " new comments are waiting: ";
+    const who = [...held.values()].slice(-3).map((c) => c.author || "anonymous").join(", ");
+    const link = document.createElement("a");
+    link.href = box.dataset.show;
+    link.textContent = "Show them";
+    box.replaceChildren(text + who + (held.size > 3 ? " and others" : "") + ". ", link);
+    box.hidden = false;
+  });
+}
+
 function init() {
+  liveQueue();
   selectAll();
   copyButtons();
   confirmations();
