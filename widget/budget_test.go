@@ -7,8 +7,10 @@ const budget = 10000
 
 // TestFirstRenderBudget adds up what a first render in English downloads:
 // embed.js, which carries the styles and the English strings. Other
-// languages add their locale bundle; the later bundle (later.js) comes
-// only when a reader writes, reports or deletes; count.js is a separate, optional script.
+// languages add their locale bundle; the later bundle (later.js: live
+// updates, the feed link, and what a reader needs to write, report or
+// delete) comes after the thread is on screen; count.js is a separate,
+// optional script.
 func TestFirstRenderBudget(t *testing.T) {
 	a := mustBuild(t)
 	first := []string{"/embed.js"}

@@ -11,7 +11,7 @@
 //	/count.js                       the comment-count script; stable URL
 //	/widget/count.<hash>.js         the same under an immutable URL
 //	/widget/i18n/<lang>.<hash>.js   one string table per language but English
-//	/widget/later.<hash>.js         what comes after the thread, loaded on first use
+//	/widget/later.<hash>.js         what comes after the thread, loaded once it is shown
 //
 // The styles are minified and compiled into embed.js as a string, which the
 // widget adopts into its shadow root (a constructed style sheet, so a host
@@ -20,11 +20,12 @@
 // language adds its locale bundle, loaded on demand as a plain <script>
 // that registers its table on window.__parleyI18n (no eval, no fetch).
 // Likewise what a reader needs only after the thread is shown (src/later.js:
-// the Report dialog, the comment form's defences and Preview tab, and the
-// question before a deletion, with their English strings) is left out of
-// embed.js: the first time a reader starts writing, reports or deletes,
-// the widget adds that bundle as a <script>, which registers it on
-// window.__parleyLater. The server should serve every asset with Cross-Origin-Resource-Policy:
+// live updates over server-sent events, the feed link, the Report dialog,
+// the comment form's defences, reply e-mail opt-in and Preview tab, and the
+// question before a deletion, with their English strings and styles) is
+// left out of embed.js: once the thread is rendered the widget adds that
+// bundle as a <script>, which registers it on window.__parleyLater. The
+// server should serve every asset with Cross-Origin-Resource-Policy:
 // cross-origin and without X-Frame-Options.
 //
 // # Embedding
@@ -81,7 +82,8 @@
 // every request. Also in localStorage: "parley.author" (the form's name,
 // e-mail, website and affiliation), "parley.drafts" (unsent text per site,
 // page and reply) and "parley.markdown" (the Markdown of one's own recent
-// comments, since the API returns HTML only, to prefill the edit form).
+// comments, since the API returns HTML only, to prefill the edit form)
+// and "parley.notify" (whether the reader last asked for reply e-mails).
 // No cookies.
 //
 // # Styling

@@ -69,9 +69,9 @@ var entries = []entry{
 	{source: "count.js", stable: "/count.js", hashed: "/widget/count"},
 }
 
-// The later bundle (the Report dialog, the form's defences and Preview
-// tab, the question before a deletion): only under a content-hashed URL,
-// since only embed.js asks for it.
+// The later bundle (live updates, the Report dialog, the form's defences
+// and Preview tab, the question before a deletion): only under a
+// content-hashed URL, since only embed.js asks for it.
 const (
 	laterSource = "later.js"
 	laterHashed = "/widget/later"
@@ -84,8 +84,8 @@ const (
 // embed.js and count.js (esbuild define PARLEY_LOCALES) so they load a
 // language only when a page needs it. So is the later bundle (later.js):
 // its path is compiled into embed.js (define PARLEY_LATER), which loads it
-// the first time a reader writes, reports or deletes. Any esbuild error or warning fails the build with
-// esbuild's messages.
+// once the thread is shown. Any esbuild error or warning fails the build
+// with esbuild's messages.
 func Build() (*Assets, error) {
 	src, err := fs.Sub(sources, "src")
 	if err != nil {

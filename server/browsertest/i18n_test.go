@@ -58,9 +58,11 @@ func TestLocales(t *testing.T) {
 				if len(reqs) != 0 || len(u.Entries) != 0 {
 					t.Errorf("%s: an English page loaded locale files: %v %v", c.name, reqs, u.Entries)
 				}
-				// English is built in: the page, embed.js and the thread.
+				// English is built in: the page, embed.js and the thread,
+				// then the later bundle and its live stream.
 				for _, r := range e.net.requests("", "") {
-					if r.URL != e.blog+"/"+c.name && r.URL != e.api+"/embed.js" && !strings.Contains(r.URL, "/comments?") {
+					if r.URL != e.blog+"/"+c.name && r.URL != e.api+"/embed.js" && !strings.Contains(r.URL, "/comments?") &&
+						!strings.HasPrefix(r.URL, e.api+"/widget/later.") && !strings.Contains(r.URL, "/events?") {
 						t.Errorf("%s: unexpected request %s %s", c.name, r.Method, r.URL)
 					}
 				}

@@ -122,7 +122,9 @@ func startServer(store storage.Store) (*server.Server, string, error) {
 	// Rate limits are off: a test seeds and posts far faster than readers.
 	// Loopback is a trusted proxy, so seeds can say they come from another
 	// reader than the browser (seed_test.go).
-	srv, err := server.New(context.Background(), store, server.Config{BaseURL: api, RatesOff: true, TrustedProxies: []string{"127.0.0.1"}})
+	srv, err := server.New(context.Background(), store, server.Config{BaseURL: api, RatesOff: true, TrustedProxies: []string{"127.0.0.1"},
+		// Every tab comes from 127.0.0.1 and holds a live stream.
+		MaxStreamsPerClient: 1000})
 	if err != nil {
 		ln.Close()
 		return nil, "", err

@@ -75,13 +75,15 @@ func TestStoredXSS(t *testing.T) {
 		t.Errorf("document title changed to %q", s.Title)
 	}
 
-	// The payloads fired no request: the page asked for itself, the widget
-	// and the thread, nothing else.
+	// The payloads fired no request: the page asked for itself, the widget,
+	// the thread, the later bundle and the live stream, nothing else.
 	for _, r := range e.net.requests("", "") {
 		u, _ := url.Parse(r.URL)
 		switch {
 		case r.URL == e.blog+"/xss", r.URL == e.api+"/embed.js",
-			strings.HasPrefix(r.URL, e.api+"/api/v1/sites/"+e.site+"/comments?"):
+			strings.HasPrefix(r.URL, e.api+"/api/v1/sites/"+e.site+"/comments?"),
+			strings.HasPrefix(r.URL, e.api+"/widget/later."),
+			strings.HasPrefix(r.URL, e.api+"/api/v1/sites/"+e.site+"/events?"):
 		case u != nil && u.Scheme == "data":
 		default:
 			t.Errorf("unexpected request %s %s", r.Method, r.URL)

@@ -5,11 +5,13 @@
 import { registry } from './register.js';
 
 /* global PARLEY_LOCALES */
-// LOCALES maps a language code to the hash in the name of its locale bundle,
-// widget/i18n/<lang>.<hash>.js under the server's base URL. widget.go
-// injects it (esbuild define) after hashing the locale bundles. English is
-// built in and not listed.
-export const LOCALES = PARLEY_LOCALES;
+// locales returns the map from a language code to the hash in the name of
+// its locale bundle, widget/i18n/<lang>.<hash>.js under the server's base
+// URL. widget.go injects it (esbuild define) after hashing the locale
+// bundles. English is built in and not listed. A function, not a constant:
+// the later bundle, which imports this module but is built without the
+// define, then keeps no reference to the undefined name.
+const locales = () => PARLEY_LOCALES;
 
 // findScript returns the <script> element that loaded this bundle, by its
 // stable name (embed.js) or its content-hashed one (/widget/parley.<hash>.js).
@@ -36,7 +38,7 @@ export function serverBase(src) {
 export function pickLang(wanted) {
   for (const tag of [wanted, document.documentElement.lang, navigator.language]) {
     const code = (tag || '').toLowerCase().split(/[-_]/)[0];
-    if (code === 'en' || (/^[a-z]{2,3}$/.test(code) && LOCALES[code])) {
+    if (code === 'en' || (/^[a-z]{2,3}$/.test(code) && locales()[code])) {
       try {
         return [code, Intl.getCanonicalLocales(tag)[0]];
       } catch {
@@ -80,5 +82,5 @@ export function later(base) {
 
 // loadLocale resolves to the string table of lang from its locale bundle.
 export function loadLocale(base, lang) {
-  return load(base, `widget/i18n/${lang}.${LOCALES[lang]}.js`, () => registry()[lang]);
+  return load(base, `widget/i18n/${lang}.${locales()[lang]}.js`, () => registry()[lang]);
 }

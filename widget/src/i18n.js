@@ -40,6 +40,11 @@ export function errorText(t, err, limits = {}) {
 
 // laterText is w.t for the strings of the later bundle (later.js), whose
 // English travels with that bundle rather than in embed.js.
-export function laterText(w, key) {
-  return w.t.has(key) ? w.t(key) : later[key];
+// Its entries may be plural and have placeholders, as with translator; in
+// English only {name} and one/other plurals of {n} are used.
+export function laterText(w, key, vars = {}) {
+  if (w.t.has(key)) return w.t(key, vars);
+  let s = later[key];
+  if (typeof s === 'object') s = vars.n === 1 ? s.one : s.other;
+  return s.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
 }

@@ -6,7 +6,7 @@ import css from './widget.css';
 import { client } from './api.js';
 import { act, article, refresh } from './comment.js';
 import { button, h } from './dom.js';
-import { loadLocale, pickLang } from './env.js';
+import { later, loadLocale, pickLang } from './env.js';
 import { commentForm } from './form.js';
 import { errorText, translator } from './i18n.js';
 import en from './locales/en.js';
@@ -40,12 +40,13 @@ function wanted() {
 
 // createWidget renders into host with the options o of Parley.render and
 // returns the instance: {host, reload(o), destroy()} for the page, plus the
-// state the other modules share (t, clock, api, page, settings, items...).
+// state the other modules share (t, clock, api, page, settings, items,
+// total...).
 export function createWidget(host, o) {
   const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-  const w = { host, o, reload, destroy, reply, edit, removed, announce };
+  const w = { host, o, reload, destroy, reply, edit, removed, announce, count };
   let gen = 0; // bumped by every (re)load: answers for an older one are dropped
-  let heading, live, slot, status, alert, more, cursor, busy, total;
+  let heading, live, slot, status, alert, more, cursor, busy;
   addEventListener('hashchange', jump);
   const timer = setInterval(tick, 60000);
   start();
@@ -148,13 +149,15 @@ export function createWidget(host, o) {
     }
     show(d);
     if (first) performance.mark('parley:rendered');
+    // Live updates and the feed link come with the later bundle (live.js).
+    later(o.server).then(m => m.live(w, d), count);
     await jump();
   }
 
   // show adds a page of threads from an API answer and returns the item of
   // the first new comment.
   function show(d) {
-    total = d.total || 0;
+    w.total = d.total || 0;
     const fresh = (d.comments || []).filter(c => !w.items.has(c.id));
     // Built off-screen and attached at once: one insertion into the page.
     // A page may start inside a thread: its first replies go under their
@@ -172,9 +175,9 @@ export function createWidget(host, o) {
     return fresh[0] && w.items.get(fresh[0].id);
   }
 
-  // count updates the heading and the empty state.
+  // count updates the heading and the empty state, from w.total.
   function count() {
-    heading.textContent = total ? w.t('comments', { n: total }) : w.t('heading');
+    heading.textContent = w.total ? w.t('comments', { n: w.total }) : w.t('heading');
     status.textContent = w.items.size ? '' : w.t('empty');
   }
 
@@ -208,7 +211,7 @@ export function createWidget(host, o) {
   // focus to it and announces it.
   function added(c) {
     const item = placeComment(w, c);
-    if (c.status !== 'pending') total++;
+    w.total += c.status !== 'pending';
     count();
     item.art.focus();
     announce(w.t(c.status === 'pending' ? 'held' : 'posted'));
@@ -262,7 +265,7 @@ export function createWidget(host, o) {
   // when it has replies, and moves focus to what is nearest.
   function removed(item) {
     const c = item.c;
-    if (c.status !== 'pending') total--;
+    w.total -= c.status !== 'pending';
     if (item.kids) {
       item.c = { id: c.id, parent: c.parent, created: c.created, deleted: true };
       article(w, item);

@@ -14,8 +14,9 @@ export const comments = { one: '{n} comment', other: '{n} comments' };
 
 // later holds the strings of the later bundle (later.js: the Report
 // dialog, the form's defences and Preview tab, the question before a
-// deletion), exported on their own for that bundle, which embed.js loads
-// only when a reader needs it; other locales keep them in their one table.
+// deletion, live updates and the feed link), exported on their own for
+// that bundle, which embed.js loads after the thread is shown; other
+// locales keep them in their one table.
 export const later = {
   nothing: 'Nothing to preview.',
   confirmDel: 'Delete this comment?',
@@ -32,6 +33,11 @@ export const later = {
   reportNote: 'Note',
   reported: 'Thanks, a moderator will take a look.',
   alreadyReported: 'You already reported this comment.',
+  newComment: 'New comment by {name}',
+  newComments: { one: '{n} new comment', other: '{n} new comments' },
+  notify: 'E-mail me when someone replies',
+  feed: 'Feed',
+  feedTitle: 'Atom feed of this discussion',
 };
 
 export default {
