@@ -77,14 +77,17 @@ type OutboxStore interface {
 	// ClaimMessages returns at most limit pending messages due at now,
 	// the earliest due first, and holds them for lease: until now+lease
 	// another claim skips them, so several workers (or nodes) never
-	// deliver the same message twice at once.
+	// deliver the same message twice at once. A message whose lease ran out
+	// is claimable again (delivery is at least once). ErrInvalid for a
+	// lease <= 0.
 	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error)
 	// FinishAttempt stores the outcome of a claimed message's attempt: its
 	// State, Attempts, LastError, Due (for a retry) and Done. It releases
 	// the claim. ErrNotFound if there is no such message; ErrInvalid for an
 	// unknown state.
 	FinishAttempt(ctx context.Context, m Message) error
-	// Message returns one message. ErrNotFound if there is none.
+	// Message returns one message, of any site (callers check SiteID).
+	// ErrNotFound if there is none.
 	Message(ctx context.Context, id string) (Message, error)
 	// SiteMessages returns a site's newest messages of one kind, newest
 	// first, at most limit.
