@@ -85,7 +85,7 @@ func streamSince(c *fiber.Ctx) (since int64, resume bool, err error) {
 
 // pageEvent is the server-sent event readers of the page get for e, nil
 // when they see no change.
-func pageEvent(e live.Event) []byte {
+func pageEvent(e *live.Event) []byte {
 	cm := &e.Comment
 	var name string
 	var data any

@@ -24,7 +24,7 @@ func (h *Handler) queueEvents(c *fiber.Ctx) error {
 
 // heldEvent is the queue's event for a comment that now waits for a
 // moderator, nil for any other change.
-func heldEvent(e live.Event) []byte {
+func heldEvent(e *live.Event) []byte {
 	cm := &e.Comment
 	if cm.Status != storage.StatusPending || (e.Kind == live.Changed && e.Before == storage.StatusPending) || e.Kind == live.Scored {
 		return nil

@@ -48,10 +48,11 @@ type Bus interface {
 
 // Subscription receives a Bus's events on C until Close. When its buffer
 // is full an event is dropped and Lost counts it: the reader is too slow
-// and must catch up another way.
+// and must catch up another way. Events are shared by every subscriber:
+// read them, never change them.
 type Subscription struct {
-	C      <-chan Event
-	c      chan Event
+	C      <-chan *Event
+	c      chan *Event
 	lost   int64
 	mu     sync.Mutex
 	closed bool
@@ -78,7 +79,7 @@ func (s *Subscription) Close() {
 	close(s.c)
 }
 
-func (s *Subscription) send(e Event) {
+func (s *Subscription) send(e *Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -105,13 +106,13 @@ func (m *Memory) Publish(e Event) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	for s := range m.subs {
-		s.send(e)
+		s.send(&e)
 	}
 }
 
 // Subscribe implements Bus.
 func (m *Memory) Subscribe(buffer int) *Subscription {
-	c := make(chan Event, buffer)
+	c := make(chan *Event, buffer)
 	s := &Subscription{C: c, c: c}
 	s.remove = func() {
 		m.mu.Lock()

@@ -23,10 +23,12 @@ type Hub struct {
 	opt HubOptions
 	sub *Subscription
 
-	mu      sync.Mutex
-	pages   map[pageID]*history
-	recent  *list.List                      // of pageID, most recently changed first
-	streams map[string]map[*Stream]struct{} // by site, then page streams filter
+	mu     sync.Mutex
+	pages  map[pageID]*history
+	recent *list.List // of pageID, most recently changed first
+	// streams are the open streams by page; a site's own streams are
+	// under the page "".
+	streams map[pageID]map[*Stream]struct{}
 	count   int
 	closed  bool
 	done    chan struct{}
@@ -38,7 +40,7 @@ type pageID struct{ site, page string }
 // version above from is in it.
 type history struct {
 	from   int64
-	events []Event
+	events []*Event
 	elem   *list.Element
 }
 
@@ -54,7 +56,7 @@ func NewHub(bus Bus, opt HubOptions) *Hub {
 		opt.Buffer = 64
 	}
 	h := &Hub{opt: opt, sub: bus.Subscribe(4096), pages: map[pageID]*history{}, recent: list.New(),
-		streams: map[string]map[*Stream]struct{}{}, done: make(chan struct{})}
+		streams: map[pageID]map[*Stream]struct{}{}, done: make(chan struct{})}
 	go h.run()
 	return h
 }
@@ -62,12 +64,11 @@ func NewHub(bus Bus, opt HubOptions) *Hub {
 // Stream receives the events of one page (or, with an empty page, of a
 // whole site, any status) on C until it is closed. C is closed when the
 // stream ends: by Close, by Hub.Close, or because the reader fell behind
-// (Lagged).
+// (Lagged). Events are shared: read them, never change them.
 type Stream struct {
-	C      <-chan Event
-	c      chan Event
-	site   string
-	page   string
+	C      <-chan *Event
+	c      chan *Event
+	id     pageID
 	lagged bool
 	hub    *Hub
 }
@@ -93,18 +94,18 @@ func (s *Stream) Close() {
 // history of the page that reaches back so far); the caller then checks
 // the page's stored version, or has the reader reload. Open returns nil
 // after Close.
-func (h *Hub) Open(site, page string, since int64) (s *Stream, replay []Event, ok bool) {
+func (h *Hub) Open(site, page string, since int64) (s *Stream, replay []*Event, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, nil, false
 	}
-	c := make(chan Event, h.opt.Buffer)
-	s = &Stream{C: c, c: c, site: site, page: page, hub: h}
-	if h.streams[site] == nil {
-		h.streams[site] = map[*Stream]struct{}{}
+	c := make(chan *Event, h.opt.Buffer)
+	s = &Stream{C: c, c: c, id: pageID{site, page}, hub: h}
+	if h.streams[s.id] == nil {
+		h.streams[s.id] = map[*Stream]struct{}{}
 	}
-	h.streams[site][s] = struct{}{}
+	h.streams[s.id][s] = struct{}{}
 	h.count++
 	if hist := h.pages[pageID{site, page}]; hist != nil && page != "" && since >= hist.from {
 		ok = true
@@ -144,13 +145,13 @@ func (h *Hub) Close() {
 
 // drop removes s; h.mu is held.
 func (h *Hub) drop(s *Stream) {
-	set := h.streams[s.site]
+	set := h.streams[s.id]
 	if _, ok := set[s]; !ok {
 		return
 	}
 	delete(set, s)
 	if len(set) == 0 {
-		delete(h.streams, s.site)
+		delete(h.streams, s.id)
 	}
 	h.count--
 	close(s.c)
@@ -163,20 +164,19 @@ func (h *Hub) run() {
 	}
 }
 
-func (h *Hub) deliver(e Event) {
+func (h *Hub) deliver(e *Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	id := pageID{e.Comment.SiteID, e.Comment.PageKey}
 	h.remember(id, e)
-	for s := range h.streams[id.site] {
-		if s.page != "" && s.page != id.page {
-			continue
-		}
-		select {
-		case s.c <- e:
-		default:
-			s.lagged = true
-			h.drop(s)
+	for _, to := range []pageID{id, {id.site, ""}} {
+		for s := range h.streams[to] {
+			select {
+			case s.c <- e:
+			default:
+				s.lagged = true
+				h.drop(s)
+			}
 		}
 	}
 }
@@ -184,7 +184,7 @@ func (h *Hub) deliver(e Event) {
 // remember keeps e in its page's history; h.mu is held. An event without a
 // version makes the history unusable: it is dropped, and reconnecting
 // streams reload.
-func (h *Hub) remember(id pageID, e Event) {
+func (h *Hub) remember(id pageID, e *Event) {
 	hist := h.pages[id]
 	if e.Version == 0 {
 		if hist != nil {
@@ -206,7 +206,7 @@ func (h *Hub) remember(id pageID, e Event) {
 	// Events of one page usually come in version order; one that was
 	// delayed goes to its place.
 	i := sort.Search(len(hist.events), func(i int) bool { return hist.events[i].Version > e.Version })
-	hist.events = append(hist.events, Event{})
+	hist.events = append(hist.events, nil)
 	copy(hist.events[i+1:], hist.events[i:])
 	hist.events[i] = e
 	if len(hist.events) > h.opt.Keep {

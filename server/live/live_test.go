@@ -29,14 +29,14 @@ func comment(page string, st storage.Status) storage.Comment {
 		Markdown: "hi", HTML: "<p>hi</p>", Created: time.Now()}
 }
 
-func next(t *testing.T, c <-chan Event) Event {
+func next(t *testing.T, c <-chan *Event) Event {
 	t.Helper()
 	select {
 	case e, ok := <-c:
 		if !ok {
 			t.Fatal("channel closed")
 		}
-		return e
+		return *e
 	case <-time.After(2 * time.Second):
 		t.Fatal("no event")
 	}

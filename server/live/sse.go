@@ -13,9 +13,9 @@ type SSE struct {
 	// Head is written first (after the retry delay), e.g. a resync event.
 	Head string
 	// Replay are events to send before the live ones.
-	Replay []Event
+	Replay []*Event
 	// Format is the server-sent event for an event, nil to skip it.
-	Format func(Event) []byte
+	Format func(*Event) []byte
 	// Done runs when the stream has ended.
 	Done func()
 }
