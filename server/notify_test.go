@@ -172,6 +172,9 @@ func TestStaffHearOfHeldComments(t *testing.T) {
 	if m.To[0] != "owner@example.com" || !strings.Contains(m.Header("Subject"), "review") || !strings.Contains(m.Text(), "please approve me") {
 		t.Fatalf("staff mail to %v, %q:\n%s", m.To, m.Header("Subject"), m.Text())
 	}
+	if !strings.Contains(m.Text(), "The reader's first comment") {
+		t.Fatalf("staff mail does not say in words why it is held:\n%s", m.Text())
+	}
 	approve := link(t, m.Text(), "https://parley.test/admin/mail/moderate?t=")
 	link(t, m.Text(), "https://parley.test/admin/sites/blog/comments/"+held.Comment.ID)
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -42,7 +43,7 @@ var funcs = template.FuncMap{
 	"minutes": func(d time.Duration) int {
 		return int(d.Minutes())
 	},
-	"reason": reasonText,
+	"reason": moderation.HoldText,
 	"short": func(s string, n int) string {
 		if r := []rune(s); len(r) > n {
 			return string(r[:n]) + "…"
@@ -71,33 +72,6 @@ func parseTemplates() (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
-}
-
-// reasonLabels name the moderation pipeline's hold reasons for moderators.
-var reasonLabels = map[string]string{
-	"links":             "Many links",
-	"suspect_word":      "Suspect word",
-	"duplicate":         "Same text posted elsewhere",
-	"honeypot":          "Hidden form field filled in (a robot)",
-	"too_fast":          "Sent too fast for a person",
-	"no_form_token":     "Not sent from the comment form",
-	"check_hold":        "Held by your spam check",
-	"check_unavailable": "Your spam check gave no answer",
-	"first_comment":     "The reader's first comment",
-	"moderation":        "The site reviews every comment",
-}
-
-// reasonText shows a stored hold reason ("code" or "code: detail").
-func reasonText(r string) string {
-	code, detail, _ := strings.Cut(r, ": ")
-	label, ok := reasonLabels[code]
-	if !ok {
-		label = code
-	}
-	if detail != "" {
-		return label + " (" + detail + ")"
-	}
-	return label
 }
 
 // flashes are the messages a redirect can ask the next page to show, by

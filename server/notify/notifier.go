@@ -16,6 +16,7 @@ import (
 
 	"github.com/parley-dev/parley/server/live"
 	"github.com/parley-dev/parley/server/mail"
+	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/webhook"
 	"github.com/parley-dev/parley/storage"
 )
@@ -96,7 +97,7 @@ func (n *Notifier) run() {
 	var lost int64
 	for e := range n.sub.C {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := n.handle(ctx, e); err != nil {
+		if err := n.handle(ctx, *e); err != nil {
 			n.cfg.Logger.Error("notify: queue messages", slog.String("site", e.Comment.SiteID),
 				slog.String("comment", e.Comment.ID), slog.Any("err", err))
 		}
@@ -185,7 +186,7 @@ func (n *Notifier) staff(ctx context.Context, site storage.Site, page storage.Pa
 		d := mail.StaffData{
 			To: addr, SiteName: siteName(site), PageTitle: pageTitle(page), PageURL: permalink(page, c.ID),
 			AuthorName: c.Author.Name, AuthorAffiliation: c.Author.Affiliation,
-			CommentHTML: c.HTML, CommentText: plainText(c.HTML, excerpt), Held: held, HoldReasons: c.HoldReasons,
+			CommentHTML: c.HTML, CommentText: plainText(c.HTML, excerpt), Held: held, HoldReasons: holdTexts(c.HoldReasons),
 			RemoveURL:   n.moderateURL(site.ID, c.ID, "remove", addr),
 			ReplyURL:    n.cfg.BaseURL + "/admin/sites/" + site.ID + "/comments/" + c.ID,
 			SettingsURL: n.cfg.BaseURL + "/admin/",
@@ -316,6 +317,15 @@ func (n *Notifier) enqueue(ctx context.Context, m storage.Message) error {
 		n.cfg.Kick()
 	}
 	return err
+}
+
+// holdTexts are a comment's hold reasons in words.
+func holdTexts(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, r := range codes {
+		out[i] = moderation.HoldText(r)
+	}
+	return out
 }
 
 func digest(parts ...string) string {
