@@ -170,7 +170,8 @@ func (a *api) countsCall(pages []string, keep bool) call {
 // writeReply is the part of a write's answer the load tool uses.
 type writeReply struct {
 	Comment struct {
-		ID string `json:"id"`
+		ID     string `json:"id"`
+		Status string `json:"status"` // approved, or pending when held
 	} `json:"comment"`
 	ReaderToken string `json:"reader_token"`
 }

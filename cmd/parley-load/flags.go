@@ -19,11 +19,18 @@ const (
 	maxConns        = 1024
 	defaultMaxReqs  = 5_000_000
 	defaultDuration = 10 * time.Second
+	maxLiveStreams  = 100_000 // per phase of the live scenario
+	maxLivePosts    = 100_000
+	maxLiveRate     = 1000 // posts per second
 )
 
 // allScenarios is the order "all" runs them in: write last, so the other
 // scenarios see the seeded data rather than what the writers added.
 var allScenarios = []string{"read", "mixed", "counts", "write"}
+
+// knownScenarios adds those "all" leaves out: live holds thousands of
+// connections open, so it runs only when named.
+var knownScenarios = append(slices.Clone(allScenarios), "live")
 
 // config is one run's settings.
 type config struct {
@@ -48,6 +55,7 @@ type config struct {
 	writePct    int
 	encoding    string
 	coldSamples int
+	live        liveConfig
 	json        bool
 	cpuProfile  string
 	memProfile  string
@@ -58,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("parley-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parley-load [flags]\n\nLoad-tests a Parley server on this machine (loopback only) and prints throughput, latency and memory.\n\nflags:")
+		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
 	}
 	var c config
@@ -75,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.seedMode, "seed", "", "how to seed: store (direct, fast; in-process only) or api (HTTP); default store in-process, api with --target")
 	fs.IntVar(&c.seedWorkers, "seed-workers", 16, "concurrent seeding workers (each seeds whole pages)")
 	fs.BoolVar(&c.seedOnly, "seed-only", false, "seed, report and stop without running scenarios")
-	fs.StringVar(&scenario, "scenario", "all", "read, write, mixed, counts or all; several may be given comma-separated")
+	fs.StringVar(&scenario, "scenario", "all", "read, write, mixed, counts, live or all (all but live); several may be given comma-separated")
 	fs.DurationVar(&c.duration, "duration", defaultDuration, "length of each scenario")
 	fs.Int64Var(&c.maxRequests, "max-requests", defaultMaxReqs, "stop a scenario after this many requests")
 	fs.DurationVar(&c.maxTime, "max-time", maxTotalTime, "cap on the whole run, seeding included (at most 10m)")
@@ -86,6 +94,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.revalidate, "revalidate", false, "hot reads send If-None-Match with the last ETag (measures 304 answers)")
 	fs.StringVar(&c.encoding, "accept-encoding", "gzip", "Accept-Encoding of thread reads and counts (a browser sends \"gzip, deflate, br\"; \"\" asks for none)")
 	fs.IntVar(&c.coldSamples, "cold-samples", 5, "cold reads to measure, each after a post to the cold page")
+	fs.IntVar(&c.live.streams, "live-streams", 100, "live: event streams whose post-to-event delay is measured")
+	fs.IntVar(&c.live.pages, "live-pages", 10, "live: pages those streams and the posts are spread over")
+	fs.IntVar(&c.live.posts, "live-posts", 200, "live: comments posted while the streams listen")
+	fs.Float64Var(&c.live.rate, "live-rate", 20, "live: posts per second, at a fixed pace")
+	fs.DurationVar(&c.live.wait, "live-wait", 5*time.Second, "live: an event not received this long after its post is missed")
+	fs.IntVar(&c.live.idle, "live-idle", 5000, "live: idle streams then held open to measure the memory of each (0: skip)")
 	fs.BoolVar(&c.json, "json", false, "print the results as JSON")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the scenarios (with --seed-only: of seeding) to this file; in-process it holds server and load generator together")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile to this file after the scenarios (with --seed-only: after seeding)")
@@ -105,7 +119,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, c.check()
 }
 
-// parseScenarios expands a comma-separated list, keeping allScenarios'
+// parseScenarios expands a comma-separated list, keeping knownScenarios'
 // order.
 func parseScenarios(s string) ([]string, error) {
 	var want []string
@@ -114,14 +128,14 @@ func parseScenarios(s string) ([]string, error) {
 		switch {
 		case name == "all":
 			want = append(want, allScenarios...)
-		case slices.Contains(allScenarios, name):
+		case slices.Contains(knownScenarios, name):
 			want = append(want, name)
 		default:
-			return nil, fmt.Errorf("--scenario %q: want read, write, mixed, counts or all", name)
+			return nil, fmt.Errorf("--scenario %q: want read, write, mixed, counts, live or all", name)
 		}
 	}
 	var out []string
-	for _, name := range allScenarios {
+	for _, name := range knownScenarios {
 		if slices.Contains(want, name) {
 			out = append(out, name)
 		}
@@ -146,12 +160,15 @@ func (c *config) check() error {
 		return errors.New("--duration, --max-requests and --cold-samples must be positive")
 	case c.maxTime <= 0 || c.maxTime > maxTotalTime:
 		return fmt.Errorf("--max-time: want at most %s", maxTotalTime)
-	case !c.seedOnly && time.Duration(len(c.scenarios))*c.duration > c.maxTime:
-		return fmt.Errorf("%d scenarios of %s would run past the %s cap", len(c.scenarios), c.duration, c.maxTime)
+	case !c.seedOnly && c.plannedTime() > c.maxTime:
+		return fmt.Errorf("the scenarios would run %s, past the %s cap", c.plannedTime(), c.maxTime)
 	case c.target != "" && c.data != "":
 		return errors.New("--data is for the in-process server; a --target has its own")
 	case c.target == "" && c.pid != 0:
 		return errors.New("--pid is for a --target server; the in-process server's memory is reported anyway")
+	}
+	if err := c.live.check(); err != nil {
+		return err
 	}
 	if c.target != "" {
 		base, err := parseTarget(c.target)
@@ -172,3 +189,45 @@ func (c *config) check() error {
 	}
 	return nil
 }
+
+// plannedTime is how long the scenarios are meant to run: --duration
+// each, but live's length is its posts' pace and the wait after them.
+func (c *config) plannedTime() time.Duration {
+	var d time.Duration
+	for _, name := range c.scenarios {
+		if name == "live" {
+			d += c.live.postingTime() + c.live.wait
+		} else {
+			d += c.duration
+		}
+	}
+	return d
+}
+
+// usageText heads --help.
+const usageText = `usage: parley-load [flags]
+
+Load-tests a Parley server on this machine (loopback only) and prints
+throughput, latency and memory.
+
+scenarios (--scenario):
+  read    the cold read of a big thread after a write, then readers of a hot page
+  mixed   Zipf-spread thread reads with --write-percent posts and votes
+  counts  comment counts of 100 pages per request
+  write   posts to random pages
+  live    (not part of "all") live updates: --live-streams event streams over
+          --live-pages pages, then --live-posts posts to those pages at
+          --live-rate per second; reports the delay from just before each POST
+          to each stream's receipt of that comment's event (p50/p90/p99/max)
+          and the deliveries missed within --live-wait. Then --live-idle idle
+          streams are held open at once and the server's memory (RSS; Go heap,
+          stacks and goroutines in-process) is reported before and after, with
+          the cost per stream. Each stream sends its own X-Forwarded-For, so a
+          --target must trust loopback as a proxy (--trusted-proxies 127.0.0.1)
+          to keep the per-client stream cap from refusing them; it also caps
+          streams per node (10,000). The open-file limit is raised to its hard
+          limit; in-process every stream takes two descriptors, and the idle
+          count is lowered, with a note, when descriptors or local ports run out.
+
+flags:
+`

@@ -1,7 +1,9 @@
 // Command parley-load is Parley's load tool. It measures a Parley server on
 // this machine: thread reads (cached and cold), comment posts, a mixed
 // workload and comment counts, with throughput, latency percentiles, errors
-// by status and the server's memory.
+// by status and the server's memory; and, when named (--scenario live),
+// live updates: the delay from a post to its event on every open stream of
+// the page, and the memory each of thousands of open streams costs.
 //
 //	go run ./cmd/parley-load [flags]
 //
@@ -28,6 +30,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.maxTime)
 	defer cancel()
+	var files *FileLimit
+	if slices.Contains(cfg.scenarios, "live") && !cfg.seedOnly {
+		files = raiseFileLimit() // before the in-process server opens its files
+	}
 
 	rep := &Report{Machine: Machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version()}}
@@ -65,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = measure(ctx, cfg, tgt, rep, stderr)
+	err = measure(ctx, cfg, tgt, files, rep, stderr)
 	if cerr := tgt.close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close the in-process server: %w", cerr)
 	}
@@ -88,7 +95,7 @@ func openTarget(ctx context.Context, cfg config) (*target, error) {
 }
 
 // measure seeds the target and runs the scenarios, filling rep.
-func measure(ctx context.Context, cfg config, tgt *target, rep *Report, stderr io.Writer) error {
+func measure(ctx context.Context, cfg config, tgt *target, files *FileLimit, rep *Report, stderr io.Writer) error {
 	rep.Target = TargetInfo{URL: tgt.base, InProcess: tgt.inProcess, PID: tgt.pid, DataDir: tgt.dataDir, Fresh: tgt.fresh, Site: cfg.site}
 	rep.Startup = tgt.startup
 	if m := memoryNow(tgt.pid, "after start-up", tgt.inProcess); m != nil {
@@ -125,14 +132,19 @@ func measure(ctx context.Context, cfg config, tgt *target, rep *Report, stderr i
 		return err
 	}
 	defer stop()
-	b := &bench{cfg: cfg, api: a, plan: p, tgt: tgt, run: strconv.FormatInt(time.Now().UnixNano(), 36)}
-	scenarios := map[string]func(context.Context) ScenarioResult{"read": b.read, "write": b.write, "mixed": b.mixed, "counts": b.counts}
+	b := &bench{cfg: cfg, api: a, plan: p, tgt: tgt, run: strconv.FormatInt(time.Now().UnixNano(), 36), files: files, stderr: stderr}
+	scenarios := map[string]func(context.Context) ScenarioResult{"read": b.read, "write": b.write, "mixed": b.mixed, "counts": b.counts, "live": b.live}
 	for _, name := range cfg.scenarios {
 		if ctx.Err() != nil {
 			b.note(fmt.Sprintf("%s skipped: the %s cap was reached", name, cfg.maxTime))
 			continue
 		}
-		fmt.Fprintf(stderr, "scenario %s: %s\n", name, cfg.duration)
+		if name == "live" {
+			l := cfg.live
+			fmt.Fprintf(stderr, "scenario live: %d streams, %d posts at %g/s, then %d idle streams\n", l.streams, l.posts, l.rate, l.idle)
+		} else {
+			fmt.Fprintf(stderr, "scenario %s: %s\n", name, cfg.duration)
+		}
 		s, cpu := startSampler(tgt.pid), startCPU(tgt.pid)
 		res := scenarios[name](ctx)
 		var requests int64

@@ -79,6 +79,7 @@ type ScenarioResult struct {
 	Rows   []Row         `json:"rows"`
 	Memory *MemorySample `json:"memory,omitempty"`
 	CPU    *CPUUse       `json:"cpu,omitempty"`
+	Live   *LiveResult   `json:"live,omitempty"` // the live scenario's delays and stream memory
 }
 
 // CPUUse is the CPU time the server's process used during a scenario. On a
@@ -208,6 +209,11 @@ func (r *Report) writeTable(w io.Writer) error {
 // footer gives each scenario's memory and CPU, the statuses and
 // encodings seen, the notes and the error total.
 func (r *Report) footer(b *strings.Builder) {
+	for _, s := range r.Scenarios {
+		if s.Live != nil {
+			s.Live.text(b, r.Target.InProcess)
+		}
+	}
 	for _, s := range r.Scenarios {
 		if s.Memory != nil {
 			fmt.Fprintf(b, "memory after %s: %s\n", s.Name, fmtMem(s.Memory))

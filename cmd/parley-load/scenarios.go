@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -20,7 +21,9 @@ type bench struct {
 	tgt  *target
 	run  string // distinguishes this run's posts from earlier runs'
 
-	notes []string
+	files  *FileLimit // the raised open-file limit, when live runs
+	stderr io.Writer  // progress
+	notes  []string
 }
 
 // runPool runs n workers until d has passed, max requests were taken or

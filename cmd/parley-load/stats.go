@@ -118,6 +118,14 @@ func (h *histogram) mean() time.Duration {
 	return h.sum / time.Duration(h.n)
 }
 
+// latency summarizes h in milliseconds.
+func (h *histogram) latency() Latency {
+	return Latency{
+		Mean: ms(h.mean()), P50: ms(h.quantile(0.50)), P90: ms(h.quantile(0.90)),
+		P99: ms(h.quantile(0.99)), Max: ms(h.max), Min: ms(h.min),
+	}
+}
+
 // exactQuantile is the nearest-rank quantile of a sorted slice; the tests
 // hold the histogram to it.
 func exactQuantile(sorted []time.Duration, q float64) time.Duration {
@@ -173,10 +181,7 @@ func (r *recorder) summarize(scenario, op string, conns int, elapsed time.Durati
 		Scenario: scenario, Op: op, Conns: conns, Requests: int64(r.hist.n),
 		Seconds:  elapsed.Seconds(),
 		Statuses: map[string]int64{}, Errors: map[string]int64{}, Encodings: map[string]int64{},
-		Latency: Latency{
-			Mean: ms(r.hist.mean()), P50: ms(r.hist.quantile(0.50)), P90: ms(r.hist.quantile(0.90)),
-			P99: ms(r.hist.quantile(0.99)), Max: ms(r.hist.max), Min: ms(r.hist.min),
-		},
+		Latency: r.hist.latency(),
 	}
 	if elapsed > 0 {
 		row.Throughput = float64(row.Requests) / elapsed.Seconds()

@@ -117,7 +117,11 @@ func startInProcess(ctx context.Context, dir string) (*target, error) {
 	// Rate limits are off: the tool sends what many readers would (an
 	// operator runs a target with --rate-limits off). Loopback is a
 	// trusted proxy, so each worker says which reader's address it is.
-	srv, err := server.New(ctx, store, server.Config{RatesOff: true, TrustedProxies: []string{"127.0.0.1"}})
+	// Each live stream is a reader of its own too, so the per-client
+	// stream cap stays at its default; the node's cap is lifted past
+	// what the live scenario may open (--live-streams plus --live-idle).
+	srv, err := server.New(ctx, store, server.Config{RatesOff: true, TrustedProxies: []string{"127.0.0.1"},
+		MaxStreams: 2*maxLiveStreams + 1000})
 	if err != nil {
 		store.Close()
 		t.cleanup()
