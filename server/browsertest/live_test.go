@@ -35,7 +35,7 @@ func settle() { time.Sleep(500 * time.Millisecond) }
 // theirs. Both get the feed link under the thread.
 func TestLiveNewComment(t *testing.T) {
 	t.Parallel()
-	a := newLiveEnv(t, nil)
+	a := newConfiguredEnv(t, nil)
 	url := a.embedPage("/live", `data-page-id="`+testPage+`"`, "")
 	b := a.reader()
 	a.openWidget(url)
@@ -167,7 +167,7 @@ func TestLiveKeepsScroll(t *testing.T) {
 }
 
 func keepsScroll(t *testing.T, head string) {
-	e := newLiveEnv(t, nil)
+	e := newConfiguredEnv(t, nil)
 	ids := e.bulk(testPage, 40, 0)
 	e.openWidget(e.embedPage("/long", `data-page-id="`+testPage+`"`, head))
 	e.waitStreams(1)
@@ -207,7 +207,7 @@ func keepsScroll(t *testing.T, head string) {
 // the author, whose own view counts the deletion once.
 func TestLiveRemove(t *testing.T) {
 	t.Parallel()
-	a := newLiveEnv(t, nil)
+	a := newConfiguredEnv(t, nil)
 	root := a.post(draft{Name: "Ada", Body: "A root."})
 	kid := a.post(draft{Parent: root.ID, Name: "Kim", Body: "A reply."})
 	solo := a.post(draft{Name: "Sol", Body: "On its own."})
@@ -259,7 +259,7 @@ func TestLiveRemove(t *testing.T) {
 // brings what was missed.
 func TestLiveHiddenTab(t *testing.T) {
 	t.Parallel()
-	e := newLiveEnv(t, nil)
+	e := newConfiguredEnv(t, nil)
 	e.post(draft{Name: "Ada", Body: "Before."})
 	e.openWidget(e.embedPage("/hidden", `data-page-id="`+testPage+`"`, ""))
 	opened := e.waitStreams(1)
@@ -304,7 +304,7 @@ func TestLiveHiddenTab(t *testing.T) {
 // go, and what did not change is not drawn again.
 func TestLiveResync(t *testing.T) {
 	t.Parallel()
-	e := newLiveEnv(t, nil)
+	e := newConfiguredEnv(t, nil)
 	ids := e.bulk(testPage, 3, 0)
 	e.openWidget(e.embedPage("/resync", `data-page-id="`+testPage+`"`, ""))
 	e.waitStreams(1)
@@ -350,7 +350,7 @@ func TestLiveNotifyOptIn(t *testing.T) {
 	t.Parallel()
 	t.Run("mail", func(t *testing.T) {
 		t.Parallel()
-		e := newLiveEnv(t, func(c *server.Config) {
+		e := newConfiguredEnv(t, func(c *server.Config) {
 			// Nothing listens there: the confirmation e-mail is queued and
 			// fails to send, which the widget never learns.
 			c.Mail = mail.Config{Host: "127.0.0.1", Port: 9, From: "parley@example.test", TLS: mail.TLSNone}

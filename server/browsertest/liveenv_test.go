@@ -2,9 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
-	"log"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -13,57 +10,11 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/parley-dev/parley/server"
-	"github.com/parley-dev/parley/storage"
-	"github.com/parley-dev/parley/storage/badgerstore"
 )
 
-// What the live tests need beyond the harness: a Parley server of their
-// own whose configuration they may change, a second reader on the same
-// blog, and the server-sent events each tab receives.
-
-// newLiveEnv is newEnv on a Parley server configured by cfg (nil: as the
-// harness's). Its cap on live streams is raised first: every tab of the
-// package comes from loopback, one client address to the server, and a
-// closed tab's stream is only noticed gone at its next heartbeat.
-func newLiveEnv(t testing.TB, cfg func(*server.Config), settings ...func(*storage.SiteSettings)) *env {
-	t.Helper()
-	bctx := requireBrowser(t)
-	e := &env{t: t, net: &netlog{}, site: siteID}
-	store, err := badgerstore.Open(t.TempDir(), badgerstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := "http://localhost:" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	c := server.Config{BaseURL: api, RatesOff: true, TrustedProxies: []string{"127.0.0.1"}, MaxStreamsPerClient: 1000}
-	if cfg != nil {
-		cfg(&c)
-	}
-	srv, err := server.New(context.Background(), store, c)
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	go func() {
-		if err := srv.Serve(ln); err != nil {
-			log.Printf("serve: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	e.store, e.srv, e.api = store, srv, api
-	e.start(bctx, settings)
-	return e
-}
+// What the live tests need beyond the harness (a Parley server of their
+// own whose configuration they may change: newConfiguredEnv): a second
+// reader on the same blog, and the server-sent events each tab receives.
 
 // reader opens a second reader on e's blog: a tab in a browser context of
 // its own (its own localStorage, so its own reader token), on the same

@@ -31,6 +31,13 @@ const testTimeout = 60 * time.Second
 // is "blog".
 func newEnv(t testing.TB, settings ...func(*storage.SiteSettings)) *env {
 	t.Helper()
+	return newConfiguredEnv(t, nil, settings...)
+}
+
+// newConfiguredEnv is newEnv on a Parley server whose configuration cfg
+// changes (nil: none).
+func newConfiguredEnv(t testing.TB, cfg func(*server.Config), settings ...func(*storage.SiteSettings)) *env {
+	t.Helper()
 	bctx := requireBrowser(t)
 	e := &env{t: t, net: &netlog{}, site: siteID}
 
@@ -41,7 +48,7 @@ func newEnv(t testing.TB, settings ...func(*storage.SiteSettings)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	srv, api, err := startServer(store)
+	srv, api, err := startServer(store, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +102,7 @@ func startShared() {
 		shared.err = err
 		return
 	}
-	shared.srv, shared.api, shared.err = startServer(shared.store)
+	shared.srv, shared.api, shared.err = startServer(shared.store, nil)
 }
 
 func stopShared() {
@@ -112,8 +119,9 @@ func stopShared() {
 	}
 }
 
-// startServer serves a Parley server over store on http://localhost:PORT.
-func startServer(store storage.Store) (*server.Server, string, error) {
+// startServer serves a Parley server over store on http://localhost:PORT,
+// configured as the tests need and then by cfg (nil: nothing more).
+func startServer(store storage.Store, cfg func(*server.Config)) (*server.Server, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
@@ -122,9 +130,14 @@ func startServer(store storage.Store) (*server.Server, string, error) {
 	// Rate limits are off: a test seeds and posts far faster than readers.
 	// Loopback is a trusted proxy, so seeds can say they come from another
 	// reader than the browser (seed_test.go).
-	srv, err := server.New(context.Background(), store, server.Config{BaseURL: api, RatesOff: true, TrustedProxies: []string{"127.0.0.1"},
-		// Every tab comes from 127.0.0.1 and holds a live stream.
-		MaxStreamsPerClient: 1000})
+	c := server.Config{BaseURL: api, RatesOff: true, TrustedProxies: []string{"127.0.0.1"},
+		// Every tab comes from 127.0.0.1 and holds a live stream, which a
+		// closed tab keeps until its next heartbeat.
+		MaxStreamsPerClient: 1000}
+	if cfg != nil {
+		cfg(&c)
+	}
+	srv, err := server.New(context.Background(), store, c)
 	if err != nil {
 		ln.Close()
 		return nil, "", err

@@ -20,58 +20,37 @@ const pruneBatch = 250
 // pruneBatch messages per transaction.
 func (s *Store) PruneMessages(ctx context.Context, before time.Time) error {
 	cut := stampOf(before)
-	for {
-		var keys [][]byte
-		err := s.view(ctx, func(txn *badger.Txn) error {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixDone})
-			defer it.Close()
-			for it.Rewind(); it.Valid() && len(keys) < pruneBatch; it.Next() {
-				at, _, err := splitStamped(it.Item().Key()[len(prefixDone):])
-				if err != nil {
-					return err
-				}
-				if at >= cut {
-					break
-				}
-				keys = append(keys, it.Item().KeyCopy(nil))
-			}
-			return nil
-		})
-		if err != nil || len(keys) == 0 {
-			return err
-		}
-		err = s.update(ctx, func(txn *badger.Txn) error {
-			for _, k := range keys {
-				_, id, err := splitStamped(k[len(prefixDone):])
-				if err != nil {
-					return err
-				}
-				// The scanned entry goes whatever the record says, so the
-				// loop always progresses; the record only if it is still
-				// finished before the cut (a retry may have queued it again).
-				if err := txn.Delete(k); err != nil {
-					return err
-				}
-				var m storage.Message
-				err = getJSON(txn, keyMessage(id), &m)
-				if errors.Is(err, badger.ErrKeyNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if finished(m.State) && stampOf(m.Done) < cut {
-					if err := deleteMessage(txn, m); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
+	stop := func(k []byte) (bool, error) {
+		at, _, err := splitStamped(k[len(prefixDone):])
+		return err == nil && at >= cut, err
+	}
+	// The scanned entry goes whatever the record says, so the scan always
+	// progresses; the record only if it is still finished before the cut
+	// (a retry may have queued it again).
+	return s.deleteScanned(ctx, prefixDone, pruneBatch, stop, func(txn *badger.Txn, k []byte) error {
+		_, id, err := splitStamped(k[len(prefixDone):])
 		if err != nil {
 			return err
 		}
+		m, err := messageOf(txn, id)
+		if err != nil || m == nil || !finished(m.State) || stampOf(m.Done) >= cut {
+			return err
+		}
+		return deleteMessage(txn, *m)
+	})
+}
+
+// messageOf reads a message record; nil if there is none.
+func messageOf(txn *badger.Txn, id string) (*storage.Message, error) {
+	var m storage.Message
+	err := getJSON(txn, keyMessage(id), &m)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // deleteMessage removes a message's record and every index entry of it.
@@ -94,41 +73,11 @@ func deleteMessage(txn *badger.Txn, m storage.Message) error {
 // deleteSiteMessages removes every message of a site, found through its
 // log, pruneBatch per transaction (DeleteSite).
 func (s *Store) deleteSiteMessages(ctx context.Context, siteID string) error {
-	prefix := prefixSite("ol/", siteID)
-	for {
-		var keys [][]byte
-		err := s.view(ctx, func(txn *badger.Txn) error {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-			defer it.Close()
-			for it.Rewind(); it.Valid() && len(keys) < pruneBatch; it.Next() {
-				keys = append(keys, it.Item().KeyCopy(nil))
-			}
-			return nil
-		})
-		if err != nil || len(keys) == 0 {
+	return s.deleteScanned(ctx, prefixSite("ol/", siteID), pruneBatch, nil, func(txn *badger.Txn, k []byte) error {
+		m, err := messageOf(txn, string(k[bytes.LastIndexByte(k, sep[0])+1:]))
+		if err != nil || m == nil {
 			return err
 		}
-		err = s.update(ctx, func(txn *badger.Txn) error {
-			for _, k := range keys {
-				if err := txn.Delete(k); err != nil {
-					return err
-				}
-				var m storage.Message
-				err := getJSON(txn, keyMessage(string(k[bytes.LastIndexByte(k, sep[0])+1:])), &m)
-				if errors.Is(err, badger.ErrKeyNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if err := deleteMessage(txn, m); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
+		return deleteMessage(txn, *m)
+	})
 }

@@ -91,12 +91,26 @@ const deleteBatch = 1000
 // deletePrefix deletes every key under prefix, deleteBatch keys per
 // transaction.
 func (s *Store) deletePrefix(ctx context.Context, prefix []byte) error {
+	return s.deleteScanned(ctx, prefix, deleteBatch, nil, nil)
+}
+
+// deleteScanned deletes the keys under prefix in key order, batch of them
+// per transaction. A scan stops at the first key for which stop reports
+// true (nil: none). then, when set, runs in the transaction that deletes a
+// key, for what goes with it.
+func (s *Store) deleteScanned(ctx context.Context, prefix []byte, batch int,
+	stop func(key []byte) (bool, error), then func(txn *badger.Txn, key []byte) error) error {
 	for {
 		var keys [][]byte
 		err := s.view(ctx, func(txn *badger.Txn) error {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 			defer it.Close()
-			for it.Rewind(); it.Valid() && len(keys) < deleteBatch; it.Next() {
+			for it.Rewind(); it.Valid() && len(keys) < batch; it.Next() {
+				if stop != nil {
+					if done, err := stop(it.Item().Key()); err != nil || done {
+						return err
+					}
+				}
 				keys = append(keys, it.Item().KeyCopy(nil))
 			}
 			return nil
@@ -108,6 +122,11 @@ func (s *Store) deletePrefix(ctx context.Context, prefix []byte) error {
 			for _, k := range keys {
 				if err := txn.Delete(k); err != nil {
 					return err
+				}
+				if then != nil {
+					if err := then(txn, k); err != nil {
+						return err
+					}
 				}
 			}
 			return nil
