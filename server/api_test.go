@@ -347,6 +347,14 @@ func TestDemo(t *testing.T) {
 	if page.status != 200 || !strings.Contains(string(page.body), `data-site="demo"`) || !strings.Contains(string(page.body), `src="/embed.js"`) {
 		t.Errorf("demo page: %d %s", page.status, page.body)
 	}
+	// The page advertises its comments' feed to feed readers.
+	feedURL := "/api/v1/sites/demo/feed.atom?page=" + demoPageID
+	if !strings.Contains(string(page.body), `<link rel="alternate" type="application/atom+xml" title="Comments on this post" href="`+feedURL+`">`) {
+		t.Errorf("demo page does not advertise its feed: %s", page.body)
+	}
+	if f := e.do(req{method: "GET", path: feedURL}); f.status != 200 || !strings.HasPrefix(f.header.Get("Content-Type"), "application/atom+xml") {
+		t.Errorf("demo feed: %d %s", f.status, f.header.Get("Content-Type"))
+	}
 }
 
 func TestOversizedBodyOverRealListener(t *testing.T) {

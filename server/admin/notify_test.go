@@ -52,6 +52,9 @@ func TestNotificationAndWebhookSettings(t *testing.T) {
 		t.Fatal("a refused save changed something")
 	}
 	page := e.do(call{method: "GET", path: "/admin/sites/blog", user: "alice"})
+	if !strings.Contains(page.body, `/api/v1/sites/blog/feed.atom`) {
+		t.Fatal("the settings page does not give the feed's head link")
+	}
 	if !strings.Contains(page.body, `<option value="held" selected>`) || !strings.Contains(page.body, "no mail server set up") {
 		t.Fatalf("settings page does not show the mode or that mail is off:\n%s", page.body)
 	}

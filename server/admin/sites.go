@@ -157,6 +157,7 @@ func (h *Handler) origins(text string) ([]string, error) {
 
 type settingsView struct {
 	Snippet    string
+	Feed       string // the head link that advertises the site's comment feed
 	Origins    string
 	Blocked    string
 	Suspect    string
@@ -181,6 +182,7 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 	}
 	v := settingsView{
 		Snippet:  `<div id="parley"></div>` + "\n" + `<script src="` + h.cfg.BaseURL + `/embed.js" data-site="` + site.ID + `" async></script>`,
+		Feed:     `<link rel="alternate" type="application/atom+xml" title="Comments" href="` + h.cfg.BaseURL + `/api/v1/sites/` + site.ID + `/feed.atom">`,
 		Origins:  strings.Join(site.Origins, "\n"),
 		Blocked:  strings.Join(site.Settings.BlockedWords, "\n"),
 		Suspect:  strings.Join(site.Settings.SuspectWords, "\n"),
