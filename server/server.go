@@ -175,6 +175,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		Tokens:       s.tokens, Hub: s.hub, MailEnabled: cfg.Mail.Enabled(),
 	})
 	if err != nil {
+		s.hub.Close()
 		return nil, fmt.Errorf("admin page: %w", err)
 	}
 	s.app = fiber.New(fiber.Config{
@@ -198,6 +199,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		// forwarded address: the one a client writes itself.
 	})
 	if err := s.startMessages(store); err != nil {
+		s.hub.Close()
 		return nil, err
 	}
 	s.routes()

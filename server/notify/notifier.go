@@ -232,9 +232,9 @@ func (n *Notifier) reply(ctx context.Context, site storage.Site, page storage.Pa
 		return err
 	}
 	addr := strings.ToLower(strings.TrimSpace(parent.Author.Email))
-	if !parent.Notify || addr == "" || strings.EqualFold(addr, strings.TrimSpace(c.Author.Email)) ||
+	if !parent.Notify || addr == "" || parent.Status != storage.StatusApproved || strings.EqualFold(addr, strings.TrimSpace(c.Author.Email)) ||
 		(parent.ReaderHash != "" && parent.ReaderHash == c.ReaderHash) {
-		return nil // not asked for, or one's own reply
+		return nil // not asked for, removed since, or one's own reply
 	}
 	sub, err := n.cfg.Store.Subscriber(ctx, site.ID, addr)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && sub.Confirmed.IsZero()) {
