@@ -36,6 +36,9 @@ type serveConfig struct {
 	PrivateTargets bool // owners' spam checks and webhooks may reach private addresses
 	// MaxStreams caps one client address's open live streams.
 	MaxStreams int
+	// MemoryLimit is Go's soft memory limit in bytes: 0 sizes it from the
+	// caches, -1 sets none.
+	MemoryLimit int64
 	// Mail is how e-mail is sent; the zero value sends none.
 	Mail mail.Config
 }
@@ -52,7 +55,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return def
 	}
 	var cfg serveConfig
-	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private, maxStreams string
+	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private, maxStreams, memLimit string
 	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
@@ -69,6 +72,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&sitesPerUser, "sites-per-user", env("PARLEY_SITES_PER_USER", "10"), "sites one user may own when --signup is on (PARLEY_SITES_PER_USER)")
 	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks and webhooks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&maxStreams, "max-streams-per-client", env("PARLEY_MAX_STREAMS_PER_CLIENT", "8"), "live update streams one client address may hold open (PARLEY_MAX_STREAMS_PER_CLIENT)")
+	fs.StringVar(&memLimit, "memory-limit", env("PARLEY_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (the caches plus 64 MiB), off, or MiB; GOMEMLIMIT wins (PARLEY_MEMORY_LIMIT)")
 	mailFlags := addMailFlags(fs, env)
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
@@ -108,6 +112,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if cfg.MaxStreams, err = strconv.Atoi(maxStreams); err != nil || cfg.MaxStreams < 1 {
 		return cfg, errors.New("--max-streams-per-client: want a whole number from 1")
+	}
+	if cfg.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
+		return cfg, err
 	}
 	if cfg.Mail, err = mailFlags.config(getenv("PARLEY_SMTP_PASSWORD")); err != nil {
 		return cfg, err

@@ -65,6 +65,11 @@ func TestParseServeConfig(t *testing.T) {
 		{"mail bad mode", []string{"--smtp-host", "h", "--smtp-from", "c@example.com", "--smtp-tls", "ssl"}, nil, nil, "--smtp-tls"},
 		{"mail bad port", []string{"--smtp-host", "h", "--smtp-from", "c@example.com", "--smtp-port", "0"}, nil, nil, "--smtp-port"},
 		{"mail sender without host", []string{"--smtp-from", "c@example.com"}, nil, nil, "--smtp-host"},
+		{"memory limit auto", nil, nil, func(c serveConfig) bool { return c.MemoryLimit == 0 }, ""},
+		{"memory limit off", []string{"--memory-limit", "off"}, nil, func(c serveConfig) bool { return c.MemoryLimit == -1 }, ""},
+		{"memory limit MiB", nil, map[string]string{"PARLEY_MEMORY_LIMIT": "200"}, func(c serveConfig) bool { return c.MemoryLimit == 200<<20 }, ""},
+		{"bad memory limit", []string{"--memory-limit", "lots"}, nil, nil, "--memory-limit"},
+		{"tiny memory limit", []string{"--memory-limit", "2"}, nil, nil, "--memory-limit"},
 		{"stream cap", []string{"--max-streams-per-client", "2"}, nil, func(c serveConfig) bool { return c.MaxStreams == 2 }, ""},
 		{"bad stream cap", []string{"--max-streams-per-client", "0"}, nil, nil, "--max-streams-per-client"},
 	}

@@ -19,6 +19,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	logs := newLogBuffer(stderr, logFlushInterval)
 	defer logs.Close() // deferred first, so it runs last: after every line
 	log := newLogger(cfg, logs)
+	setMemoryLimit(cfg, log)
 	store, err := badgerstore.Open(cfg.Data, badgerstore.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("open data directory %s: %w", cfg.Data, err)

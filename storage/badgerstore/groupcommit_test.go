@@ -132,10 +132,11 @@ func TestGroupCommitSplitsLargeGroups(t *testing.T) {
 	s := mustOpen(t, t.TempDir())
 	release := holdCommitter(t, s)
 
-	// Badger's limit is about 15% of the 8 MB memtable: six 400 KB values
-	// need at least two transactions.
+	// Badger's limit is about 15% of the memtable (600 KB): six 200 KB
+	// values, under the value threshold so they count in full, need at
+	// least two transactions.
 	const writers = 6
-	value := bytes.Repeat([]byte("x"), 400<<10)
+	value := bytes.Repeat([]byte("x"), 200<<10)
 	errs := make([]error, writers)
 	var mu sync.Mutex
 	txns := map[*badger.Txn]bool{} // the transactions of the last runs

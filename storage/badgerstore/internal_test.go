@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,5 +93,26 @@ func TestBadgerLogger(t *testing.T) {
 	}
 	if !strings.Contains(out, `level=WARN msg="disk slow" component=badger`) || !strings.Contains(out, "level=ERROR msg=broken") {
 		t.Errorf("warning/error missing or malformed: %q", out)
+	}
+}
+
+// TestMemTableForOlderLogs: a write-ahead log left by a release with larger
+// memtables (16 MB file: an 8 MB memtable) opens with a memtable that
+// holds it; without one, the configured size.
+func TestMemTableForOlderLogs(t *testing.T) {
+	dir := t.TempDir()
+	if got := memTableFor(dir); got != memTableSize {
+		t.Fatalf("empty dir: %d", got)
+	}
+	f, err := os.Create(filepath.Join(dir, "00001.mem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(16 << 20); err != nil { // sparse: no 16 MB written
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := memTableFor(dir); got != 8<<20 {
+		t.Fatalf("with a 16 MB log: %d, want 8 MB", got)
 	}
 }

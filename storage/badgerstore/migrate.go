@@ -16,7 +16,7 @@ var ErrSchemaTooNew = errors.New("badgerstore: database schema is newer than thi
 // migration moves the database from one schema version to the next. It runs
 // in the same transaction as the version bump, so a crash leaves the
 // database at the old or the new version, never in between. A step must
-// fit in one transaction (about 1.2 MB of writes with our memtable size);
+// fit in one transaction (about 600 KB of writes with our memtable size);
 // a step that rewrites many records has to be split into several steps.
 type migration func(txn *badger.Txn) error
 
