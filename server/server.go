@@ -109,8 +109,9 @@ type Server struct {
 // 40 KB of UTF-8, and JSON escaping can double that.
 const bodyLimit = 128 * 1024
 
-// New builds the server over store. It bundles the widget, so it fails if
-// the widget's sources do not build.
+// New builds the server over store. It reads the widget's prebuilt assets
+// (go generate ./widget) and starts the server's background work, which
+// Shutdown or Close stops.
 func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) {
 	if cfg.ProxyHeader == "" {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor

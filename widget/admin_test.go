@@ -28,7 +28,7 @@ func TestBuildAdmin(t *testing.T) {
 		byExt[m[1]] = asset
 	}
 	css, js := byExt["css"], byExt["js"]
-	if css.ContentType != "text/css; charset=utf-8" || js.ContentType != jsType {
+	if css.ContentType != "text/css; charset=utf-8" || js.ContentType != "text/javascript; charset=utf-8" {
 		t.Errorf("content types %q %q", css.ContentType, js.ContentType)
 	}
 	if strings.Contains(string(css.Body), "\n  ") || !strings.Contains(string(js.Body), "data-select-all") {

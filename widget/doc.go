@@ -1,8 +1,26 @@
 // Package widget is the browser side of Parley: the embeddable comment
-// widget (embed.js), its styles and string tables, and the comment-count
-// script (count.js). The sources in src/ are modern JavaScript modules with no
-// framework and no npm step; Build bundles and minifies them at start-up with
-// esbuild's Go API, straight from the embedded files.
+// widget (embed.js) with its styles and string tables, the comment-count
+// script (count.js), and the admin page's script and style sheet.
+//
+// # Sources and generated files
+//
+// The sources are in src/ (the widget) and admin/ (the admin page): modern
+// JavaScript modules and CSS, with no framework and no npm step.
+//
+//	go generate ./widget
+//
+// bundles and minifies them with esbuild's Go API (widget/internal/bundle),
+// compresses every file with gzip -9 and brotli -11, and writes the outcome
+// to dist/: assets.bin, the bytes, and manifest.json, each URL path with
+// its type, ETag and place in assets.bin. dist/ is committed and embedded,
+// so building Parley needs no generate step, and start-up neither bundles
+// nor compresses: Build and BuildAdmin hand out views of the binary's
+// read-only data, so no copy of the assets comes onto the heap, and
+// esbuild is not linked into the server.
+//
+// After editing anything in src/ or admin/, run go generate ./widget and
+// commit dist/ with the change: TestDistIsFresh bundles the sources as the
+// generator does and fails while dist/ is stale.
 //
 // # Assets
 //
@@ -12,6 +30,8 @@
 //	/widget/count.<hash>.js         the same under an immutable URL
 //	/widget/i18n/<lang>.<hash>.js   one string table per language but English
 //	/widget/later.<hash>.js         what comes after the thread, loaded once it is shown
+//	/admin/assets/admin.<hash>.js   the admin page's script (BuildAdmin)
+//	/admin/assets/admin.<hash>.css  the admin page's style sheet
 //
 // The styles are minified and compiled into embed.js as a string, which the
 // widget adopts into its shadow root (a constructed style sheet, so a host

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/widget/internal/bundle"
 )
 
 // The API's error codes (notes/api-contract.md) and fields: a locale may
@@ -28,7 +30,7 @@ var (
 // (one entry per line, as the files are written).
 func localeEntries(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	data, err := fs.ReadFile(sources, "src/locales/"+lang+".js")
+	data, err := fs.ReadFile(sources, "locales/"+lang+".js")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +47,7 @@ func localeEntries(t *testing.T, lang string) map[string]string {
 }
 
 func TestLocalesExist(t *testing.T) {
-	src, _ := fs.Sub(sources, "src")
-	got, err := localeNames(src)
+	got, err := bundle.LocaleNames(sources)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,8 +117,9 @@ type Handler struct {
 	guard  *guard // sign-in and sign-up limits
 }
 
-// New builds the admin handler. It parses the templates and bundles the
-// admin assets, so it fails only on a programming error.
+// New builds the admin handler. It parses the templates and reads the
+// admin assets (built by go generate ./widget), so it fails only on a
+// programming error.
 func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

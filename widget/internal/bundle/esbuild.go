@@ -1,4 +1,4 @@
-package widget
+package bundle
 
 import (
 	"errors"
@@ -11,8 +11,8 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 )
 
-// Namespaces of the esbuild plugin: modules read from the embedded src/
-// tree, and the generated entry module of each locale bundle.
+// Namespaces of the esbuild plugin: modules read from the src tree, and
+// the generated entry module of each locale bundle.
 const (
 	nsSource = "parley"
 	nsLocale = "parley-locale"
@@ -40,8 +40,8 @@ func bundle(src fs.FS, entry string, define map[string]string) ([]byte, error) {
 		LogLevel:          api.LogLevelSilent,
 		Plugins:           []api.Plugin{sourcePlugin(src)},
 	})
-	// Warnings fail too: the sources are ours and fixed at compile time, so a
-	// warning is a bug that the tests should have caught.
+	// Warnings fail too: the sources are ours, so a warning is a bug that
+	// the tests should have caught.
 	if msgs := append(res.Errors, res.Warnings...); len(msgs) > 0 {
 		return nil, buildError(entry, msgs)
 	}
@@ -51,8 +51,8 @@ func bundle(src fs.FS, entry string, define map[string]string) ([]byte, error) {
 	return res.OutputFiles[0].Contents, nil
 }
 
-// sourcePlugin resolves and loads every module from src so that nothing
-// touches the disk. Only relative imports exist: there are no packages.
+// sourcePlugin resolves and loads every module from src, so that esbuild
+// reads nothing else. Only relative imports exist: there are no packages.
 func sourcePlugin(src fs.FS) api.Plugin {
 	return api.Plugin{
 		Name: "parley-embed",
@@ -99,23 +99,29 @@ func load(src fs.FS, p string) (api.OnLoadResult, error) {
 	case ".js":
 		return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS}, nil
 	case ".css":
-		res := api.Transform(code, api.TransformOptions{
-			Loader:           api.LoaderCSS,
-			Sourcefile:       p,
-			MinifyWhitespace: true,
-			MinifySyntax:     true,
-			Charset:          api.CharsetUTF8,
-			LegalComments:    api.LegalCommentsNone,
-			LogLevel:         api.LogLevelSilent,
-		})
-		// As with the bundles, a warning about our own CSS is a bug.
-		if msgs := append(res.Errors, res.Warnings...); len(msgs) > 0 {
+		css, msgs := minifyCSS(code, p)
+		if len(msgs) > 0 {
 			return api.OnLoadResult{Errors: msgs}, nil
 		}
-		css := strings.TrimSpace(string(res.Code))
+		css = strings.TrimSpace(css)
 		return api.OnLoadResult{Contents: &css, Loader: api.LoaderText}, nil
 	}
 	return api.OnLoadResult{}, fmt.Errorf("cannot load %s: unknown file type", p)
+}
+
+// minifyCSS minifies a style sheet. As with the bundles, a warning about
+// our own CSS is a bug: it comes back with the errors.
+func minifyCSS(code, file string) (string, []api.Message) {
+	res := api.Transform(code, api.TransformOptions{
+		Loader:           api.LoaderCSS,
+		Sourcefile:       file,
+		MinifyWhitespace: true,
+		MinifySyntax:     true,
+		Charset:          api.CharsetUTF8,
+		LegalComments:    api.LegalCommentsNone,
+		LogLevel:         api.LogLevelSilent,
+	})
+	return string(res.Code), append(res.Errors, res.Warnings...)
 }
 
 // loadLocaleEntry generates the entry module of a locale bundle: it
