@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // api speaks Parley's public HTTP API to one site of one target.
@@ -67,6 +70,10 @@ type call struct {
 	token       string // reader token, sent as a bearer
 	ifNoneMatch string
 	keepBody    bool // return the (uncompressed) body, to read ids and tokens
+	// raw returns the body as received, compressed as Accept-Encoding
+	// asked: the request costs the server what a browser's does, and
+	// plainBody decodes it afterwards, outside the timing.
+	raw bool
 }
 
 // answer is what came back.
@@ -112,7 +119,7 @@ func (a *api) send(ctx context.Context, c call) (answer, error) {
 	}
 	defer resp.Body.Close()
 	ans := answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), encoding: resp.Header.Get("Content-Encoding")}
-	if c.keepBody {
+	if c.keepBody || c.raw {
 		ans.body, err = io.ReadAll(resp.Body)
 		ans.size = int64(len(ans.body))
 	} else {
@@ -207,6 +214,34 @@ func (a *api) counts(ctx context.Context, pages []string) (map[string]int, error
 		}
 	}
 	return out, nil
+}
+
+// plainBody returns an answer's body decoded from its Content-Encoding
+// (gzip, br or none), the server's encodings.
+func plainBody(ans answer) ([]byte, error) {
+	var r io.Reader
+	switch ans.encoding {
+	case "", "identity":
+		return ans.body, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(ans.body))
+		if err != nil {
+			return nil, err
+		}
+		r = zr
+	case "br":
+		r = brotli.NewReader(bytes.NewReader(ans.body))
+	default:
+		return nil, fmt.Errorf("answer in Content-Encoding %q, which the load tool does not decode", ans.encoding)
+	}
+	return io.ReadAll(r)
+}
+
+// threadPage is the part of one thread answer that paging needs.
+type threadPage struct {
+	Comments   []json.RawMessage `json:"comments"`
+	Total      int               `json:"total"`
+	NextCursor string            `json:"next_cursor"`
 }
 
 // maxCountPages is the server's limit of pages per counts request.

@@ -53,9 +53,11 @@ type config struct {
 	writeConns  int
 	revalidate  bool
 	writePct    int
+	spread      string // zipf or uniform: how mixed spreads its reads over the pages
 	encoding    string
 	coldSamples int
 	live        liveConfig
+	startup     startupConfig
 	json        bool
 	cpuProfile  string
 	memProfile  string
@@ -79,7 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.pages, "pages", 100, "ordinary pages the comments are spread over")
 	fs.IntVar(&c.comments, "comments", 5000, "comments seeded over the ordinary pages")
 	fs.IntVar(&c.hot, "hot-comments", 200, "comments on the hot page the read scenario reads")
-	fs.IntVar(&c.cold, "cold-comments", 1000, "comments on the page whose first read after a write is measured (0: skip)")
+	fs.IntVar(&c.cold, "cold-comments", 1000, "comments on the page read right after a write, its first answer and all of it through next_cursor (0: skip)")
 	fs.StringVar(&c.seedMode, "seed", "", "how to seed: store (direct, fast; in-process only) or api (HTTP); default store in-process, api with --target")
 	fs.IntVar(&c.seedWorkers, "seed-workers", 16, "concurrent seeding workers (each seeds whole pages)")
 	fs.BoolVar(&c.seedOnly, "seed-only", false, "seed, report and stop without running scenarios")
@@ -91,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.readConns, "read-conns", 8, "concurrent workers for read, mixed and counts")
 	fs.IntVar(&c.writeConns, "write-conns", 32, "concurrent workers for write")
 	fs.IntVar(&c.writePct, "write-percent", 10, "share of mixed requests that write, half posts and half votes (0: thread reads only)")
+	fs.StringVar(&c.spread, "spread", spreadZipf, "how mixed spreads its thread reads over the --pages: zipf (a few pages get most reads) or uniform (each equally: most reads miss the thread cache once the pages outgrow it)")
 	fs.BoolVar(&c.revalidate, "revalidate", false, "hot reads send If-None-Match with the last ETag (measures 304 answers)")
 	fs.StringVar(&c.encoding, "accept-encoding", "gzip", "Accept-Encoding of thread reads and counts (a browser sends \"gzip, deflate, br\"; \"\" asks for none)")
 	fs.IntVar(&c.coldSamples, "cold-samples", 5, "cold reads to measure, each after a post to the cold page")
@@ -100,6 +103,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.live.rate, "live-rate", 20, "live: posts per second, at a fixed pace")
 	fs.DurationVar(&c.live.wait, "live-wait", 5*time.Second, "live: an event not received this long after its post is missed")
 	fs.IntVar(&c.live.idle, "live-idle", 5000, "live: idle streams then held open to measure the memory of each (0: skip)")
+	fs.StringVar(&c.startup.binary, "startup", "", "measure the start-up of this parley binary (go build -o /tmp/parley ./cmd/parley) over an empty and a seeded data directory, then stop: no scenarios run")
+	fs.IntVar(&c.startup.runs, "startup-runs", 5, "--startup: starts of the binary per data directory")
+	fs.DurationVar(&c.startup.idle, "startup-idle", 3*time.Second, "--startup: how long after the first 200 from /healthz the idle memory is read")
 	fs.BoolVar(&c.json, "json", false, "print the results as JSON")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the scenarios (with --seed-only: of seeding) to this file; in-process it holds server and load generator together")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile to this file after the scenarios (with --seed-only: after seeding)")
@@ -160,7 +166,9 @@ func (c *config) check() error {
 		return errors.New("--duration, --max-requests and --cold-samples must be positive")
 	case c.maxTime <= 0 || c.maxTime > maxTotalTime:
 		return fmt.Errorf("--max-time: want at most %s", maxTotalTime)
-	case !c.seedOnly && c.plannedTime() > c.maxTime:
+	case c.spread != spreadZipf && c.spread != spreadUniform:
+		return errors.New("--spread: want zipf or uniform")
+	case c.startup.binary == "" && !c.seedOnly && c.plannedTime() > c.maxTime:
 		return fmt.Errorf("the scenarios would run %s, past the %s cap", c.plannedTime(), c.maxTime)
 	case c.target != "" && c.data != "":
 		return errors.New("--data is for the in-process server; a --target has its own")
@@ -168,6 +176,9 @@ func (c *config) check() error {
 		return errors.New("--pid is for a --target server; the in-process server's memory is reported anyway")
 	}
 	if err := c.live.check(); err != nil {
+		return err
+	}
+	if err := c.startup.check(c); err != nil {
 		return err
 	}
 	if c.target != "" {
@@ -211,8 +222,10 @@ Load-tests a Parley server on this machine (loopback only) and prints
 throughput, latency and memory.
 
 scenarios (--scenario):
-  read    the cold read of a big thread after a write, then readers of a hot page
-  mixed   Zipf-spread thread reads with --write-percent posts and votes
+  read    the cold read of a big thread after a write (its first answer, and the
+          whole thread through next_cursor), then readers of a hot page
+  mixed   Zipf-spread thread reads (--spread uniform: evenly over all pages)
+          with --write-percent posts and votes
   counts  comment counts of 100 pages per request
   write   posts to random pages
   live    (not part of "all") live updates: --live-streams event streams over
@@ -228,6 +241,20 @@ scenarios (--scenario):
           streams per node (10,000). The open-file limit is raised to its hard
           limit; in-process every stream takes two descriptors, and the idle
           count is lowered, with a note, when descriptors or local ports run out.
+
+Each scenario's memory line gives its RSS sampled every 250 ms and VmHWM,
+the kernel's exact peak, reset at the scenario's start where Linux lets it.
+
+start-up (--startup BINARY, instead of the scenarios): seeds a data directory
+  with the plan straight through the store (--data: that one, kept), then
+  --startup-runs times over a new empty directory and as many times over the
+  seeded one execs BINARY --addr 127.0.0.1:PORT --data DIR --demo=false (with
+  no PARLEY_* variables), times it from just before exec to the first 200 from
+  /healthz (polled every 1 ms), reads its VmRSS and RssAnon --startup-idle
+  later, sends SIGTERM and times its exit; min/median/max of each. The
+  binary's Go heap cannot be read from outside: a parley-load child process
+  starts its in-process server over the seeded directory and reports its Go
+  heap (runtime/metrics) after a GC, before any load.
 
 flags:
 `

@@ -12,8 +12,10 @@
 // for 10 s, so one command measures everything. --target hits a running
 // parley instead (loopback addresses only); --data reuses a data directory,
 // which is seeded only with what it lacks, to measure start-up and memory
-// over big data. Every run is bounded: --duration per scenario,
-// --max-requests per scenario, and 10 minutes in all.
+// over big data. --startup BINARY instead measures a parley binary's
+// start-up to a healthy /healthz, its idle memory and its stop, over an
+// empty and a seeded data directory. Every run is bounded: --duration per
+// scenario, --max-requests per scenario, and 10 minutes in all.
 //
 // The in-process server shares the process, its CPUs and its memory
 // figures with the load generator; target a separate parley with --pid to
@@ -39,6 +41,9 @@ import (
 )
 
 func main() {
+	if dir, ok := os.LookupEnv(heapChildEnv); ok {
+		os.Exit(heapChild(dir, os.Stdout, os.Stderr)) // --startup's in-process heap
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -68,6 +73,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	rep := &Report{Machine: Machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version()}}
+	if cfg.startup.binary != "" {
+		if err := runStartup(ctx, cfg, rep, stderr); err != nil {
+			return err
+		}
+		return rep.print(cfg, stdout)
+	}
 	tgt, err := openTarget(ctx, cfg)
 	if err != nil {
 		return err
@@ -79,10 +90,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return rep.print(cfg, stdout)
+}
+
+// print writes the report as --json asks.
+func (r *Report) print(cfg config, w io.Writer) error {
 	if cfg.json {
-		return rep.writeJSON(stdout)
+		return r.writeJSON(w)
 	}
-	return rep.writeText(stdout)
+	return r.writeText(w)
 }
 
 // openTarget starts the in-process server, or names the external one

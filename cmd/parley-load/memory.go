@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,12 +12,15 @@ import (
 )
 
 // memSampler watches the server's resident memory while a scenario runs
-// and keeps the highest value seen.
+// and keeps the highest value seen; it also resets the kernel's peak
+// (VmHWM) at the start, so that at the end VmHWM is the scenario's exact
+// peak.
 type memSampler struct {
-	pid  int
-	done chan struct{}
-	wg   sync.WaitGroup
-	peak float64
+	pid      int
+	hwmReset bool // VmHWM was reset at the start
+	done     chan struct{}
+	wg       sync.WaitGroup
+	peak     float64
 }
 
 // startSampler samples pid's RSS every 250 ms until stop. A zero pid
@@ -26,6 +30,7 @@ func startSampler(pid int) *memSampler {
 	if pid == 0 {
 		return s
 	}
+	s.hwmReset = resetPeakRSS(pid)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -45,21 +50,30 @@ func startSampler(pid int) *memSampler {
 	return s
 }
 
-// stop ends sampling and returns the memory now, with the peak seen.
+// stop ends sampling and returns the memory now, with the peak seen and
+// the kernel's VmHWM.
 func (s *memSampler) stop(when string, inProcess bool) *MemorySample {
 	close(s.done)
 	s.wg.Wait()
+	pm, ok := procMemory(s.pid) // VmHWM before memoryNow's forced GC
 	m := memoryNow(s.pid, when, inProcess)
 	if m == nil {
 		return nil
 	}
 	m.PeakRSSMB = max(s.peak, m.RSSMB)
+	if ok && pm.hwm > 0 {
+		m.HWMMB, m.HWMSince = pm.hwm, "process start"
+		if s.hwmReset {
+			m.HWMSince = "scenario start"
+		}
+	}
 	return m
 }
 
 // memoryNow reads pid's RSS and, for the in-process server, the Go heap in
 // use (which then includes the load generator's own heap) and, after a
-// forced collection, the live heap.
+// forced collection, the live heap and what the Go runtime has mapped in
+// all (runtime/metrics).
 func memoryNow(pid int, when string, inProcess bool) *MemorySample {
 	if pid == 0 {
 		return nil
@@ -76,8 +90,32 @@ func memoryNow(pid int, when string, inProcess bool) *MemorySample {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		m.LiveHeapMB = float64(ms.HeapAlloc) / (1 << 20)
+		g := goMemory()
+		m.GCLiveMB, m.HeapObjectsMB, m.GoTotalMB = g.live, g.objects, g.total
 	}
 	return m
+}
+
+// goMem is the Go runtime's view of this process, in MB.
+type goMem struct {
+	live    float64 // /gc/heap/live:bytes: the heap the last GC marked live
+	objects float64 // /memory/classes/heap/objects:bytes: live and not yet swept objects
+	total   float64 // /memory/classes/total:bytes: all the runtime has mapped
+}
+
+// goMemory reads runtime/metrics; call it right after runtime.GC for the
+// figures of a collected heap.
+func goMemory() goMem {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(s)
+	mb := func(v metrics.Value) float64 {
+		if v.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return float64(v.Uint64()) / (1 << 20)
+	}
+	return goMem{live: mb(s[0].Value), objects: mb(s[1].Value), total: mb(s[2].Value)}
 }
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every

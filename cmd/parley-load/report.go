@@ -10,14 +10,16 @@ import (
 
 // Report is everything one run measured; --json prints it as is.
 type Report struct {
-	Machine   Machine          `json:"machine"`
-	Target    TargetInfo       `json:"target"`
-	Startup   *Startup         `json:"startup,omitempty"`
-	Memory    []MemorySample   `json:"memory,omitempty"`
-	Seed      *SeedResult      `json:"seed,omitempty"`
-	Scenarios []ScenarioResult `json:"scenarios"`
-	Errors    int64            `json:"errors"` // failed requests over all scenarios
-	Notes     []string         `json:"notes,omitempty"`
+	Machine Machine    `json:"machine"`
+	Target  TargetInfo `json:"target"`
+	Startup *Startup   `json:"startup,omitempty"`
+	// StartupBinary is --startup's measurement of a parley binary.
+	StartupBinary *BinaryStartup   `json:"startup_binary,omitempty"`
+	Memory        []MemorySample   `json:"memory,omitempty"`
+	Seed          *SeedResult      `json:"seed,omitempty"`
+	Scenarios     []ScenarioResult `json:"scenarios"`
+	Errors        int64            `json:"errors"` // failed requests over all scenarios
+	Notes         []string         `json:"notes,omitempty"`
 }
 
 // Machine describes where the figures were taken.
@@ -56,6 +58,17 @@ type MemorySample struct {
 	PeakRSSMB   float64 `json:"peak_rss_mb,omitempty"` // highest sampled during the scenario
 	HeapInuseMB float64 `json:"heap_inuse_mb,omitempty"`
 	LiveHeapMB  float64 `json:"live_heap_mb,omitempty"` // after a forced GC
+	// The Go runtime's figures after the forced GC (runtime/metrics),
+	// in-process only: /gc/heap/live:bytes, /memory/classes/heap/objects:bytes
+	// and /memory/classes/total:bytes.
+	GCLiveMB      float64 `json:"gc_heap_live_mb,omitempty"`
+	HeapObjectsMB float64 `json:"heap_objects_mb,omitempty"`
+	GoTotalMB     float64 `json:"go_total_mb,omitempty"`
+	// HWMMB is the kernel's peak RSS (VmHWM) of the process, over the
+	// scenario when HWMSince is "scenario start" (it was reset then), or
+	// since the process started.
+	HWMMB    float64 `json:"rss_hwm_mb,omitempty"`
+	HWMSince string  `json:"rss_hwm_since,omitempty"`
 }
 
 // SeedResult describes the seeding step.
@@ -80,6 +93,7 @@ type ScenarioResult struct {
 	Memory *MemorySample `json:"memory,omitempty"`
 	CPU    *CPUUse       `json:"cpu,omitempty"`
 	Live   *LiveResult   `json:"live,omitempty"` // the live scenario's delays and stream memory
+	Cold   *ColdResult   `json:"cold,omitempty"` // the read scenario's cold page, sample by sample
 }
 
 // CPUUse is the CPU time the server's process used during a scenario. On a
@@ -150,7 +164,9 @@ func (r *Report) header(b *strings.Builder) {
 	if t.InProcess {
 		where = "in-process (the load generator shares the process, its CPUs and its memory figures)"
 	}
-	fmt.Fprintf(b, "target: %s, site %q, %s\n", t.URL, t.Site, where)
+	if t.URL != "" {
+		fmt.Fprintf(b, "target: %s, site %q, %s\n", t.URL, t.Site, where)
+	}
 	if t.DataDir != "" {
 		state := "given with --data, kept"
 		if t.Fresh {
@@ -178,6 +194,9 @@ func (r *Report) header(b *strings.Builder) {
 	}
 	for _, mem := range r.Memory {
 		fmt.Fprintf(b, "memory %s: %s\n", mem.When, fmtMem(&mem))
+	}
+	if s := r.StartupBinary; s != nil {
+		s.text(b)
 	}
 }
 
@@ -210,6 +229,9 @@ func (r *Report) writeTable(w io.Writer) error {
 // encodings seen, the notes and the error total.
 func (r *Report) footer(b *strings.Builder) {
 	for _, s := range r.Scenarios {
+		if s.Cold != nil {
+			s.Cold.text(b)
+		}
 		if s.Live != nil {
 			s.Live.text(b, r.Target.InProcess)
 		}
@@ -244,8 +266,14 @@ func fmtMem(m *MemorySample) string {
 	if m.PeakRSSMB > 0 {
 		s += fmt.Sprintf(", peak %.1f MB", m.PeakRSSMB)
 	}
+	if m.HWMMB > 0 {
+		s += fmt.Sprintf(", VmHWM %.1f MB since %s", m.HWMMB, m.HWMSince)
+	}
 	if m.HeapInuseMB > 0 {
 		s += fmt.Sprintf(", Go heap in use %.1f MB (live %.1f MB)", m.HeapInuseMB, m.LiveHeapMB)
+	}
+	if m.GoTotalMB > 0 {
+		s += fmt.Sprintf(", after GC: /gc/heap/live %.1f MB, heap objects %.1f MB, Go total %.1f MB", m.GCLiveMB, m.HeapObjectsMB, m.GoTotalMB)
 	}
 	return s
 }

@@ -22,7 +22,7 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{"CPUs", "start-up: store open", "seed (store, 4 workers): 120 comments planned on 7 pages",
-		"req/s", "p99", "hot thread (20)", "cold thread (40) x2", "thread (zipf)", "vote", "100 pages", "post comment",
+		"req/s", "p99", "hot thread (20)", "cold thread (40) x2", "cold thread (40) whole x2", "thread (zipf)", "vote", "100 pages", "post comment",
 		"memory after write: RSS", "errors: 0 total"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
@@ -33,8 +33,8 @@ func TestRunEndToEnd(t *testing.T) {
 	_, table, ok := strings.Cut(text, "KB/answer  errors\n")
 	table, _, _ = strings.Cut(table, "\n\n")
 	rows := strings.Split(table, "\n")
-	if !ok || len(rows) != 8 {
-		t.Fatalf("want a table of 8 rows:\n%s", text)
+	if !ok || len(rows) != 9 {
+		t.Fatalf("want a table of 9 rows:\n%s", text)
 	}
 	for _, line := range rows {
 		if f := strings.Fields(line); f[len(f)-1] != "0" {

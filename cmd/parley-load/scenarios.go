@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,9 +68,8 @@ func workerRand(w int, salt uint64) *rand.Rand {
 // hot page, as a popular post's visitors would be.
 func (b *bench) read(ctx context.Context) ScenarioResult {
 	res := ScenarioResult{Name: "read"}
-	if row, ok := b.coldReads(ctx); ok {
-		res.Rows = append(res.Rows, row)
-	}
+	rows, cold := b.coldReads(ctx)
+	res.Rows, res.Cold = append(res.Rows, rows...), cold
 	n := b.cfg.readConns
 	recs := make([]*recorder, n)
 	url := b.api.threadURL(hotPage)
@@ -97,35 +95,6 @@ func (b *bench) read(ctx context.Context) ScenarioResult {
 	}
 	res.Rows = append(res.Rows, merged(recs).summarize("read", op, n, elapsed, http.StatusOK, http.StatusNotModified))
 	return res
-}
-
-// coldReads measures the first read of the cold page after a write to it:
-// whatever the server caches for that thread is then stale, so the read
-// loads and renders the whole discussion. The first sample is also the
-// page's first read since the server started.
-func (b *bench) coldReads(ctx context.Context) (Row, bool) {
-	if b.cfg.cold == 0 || b.cfg.coldSamples == 0 {
-		return Row{}, false
-	}
-	rec := newRecorder()
-	r := workerRand(0, 0xc01d)
-	var took []string
-	var elapsed time.Duration
-	for i := range b.cfg.coldSamples {
-		in := postInput{Page: coldPage, Author: author(r), Body: markdownBody(r, fmt.Sprintf("cold %s #%d", b.run, i))}
-		if ans, err := b.api.send(ctx, b.api.postCall(in, "", false)); err != nil || ans.status != http.StatusCreated {
-			rec.observe(0, ans, err) // counted as an error of this row
-			continue
-		}
-		d, ans, err := b.api.timed(ctx, call{method: http.MethodGet, url: b.api.threadURL(coldPage)})
-		rec.observe(d, ans, err)
-		elapsed += d
-		took = append(took, fmtMS(ms(d)))
-	}
-	row := rec.summarize("read", fmt.Sprintf("cold thread (%d) x%d", b.cfg.cold, b.cfg.coldSamples), 1, elapsed, http.StatusOK)
-	row.Throughput, row.OKPerSecond = 0, 0 // single reads between writes: no rate to speak of
-	b.note(fmt.Sprintf("cold reads of %s, each right after a post to it: %s", coldPage, strings.Join(took, ", ")))
-	return row, true
 }
 
 // write: --write-conns readers posting new comments to random pages, each
@@ -171,8 +140,10 @@ func tokenFrom(first bool, token string, ans answer, err error) string {
 }
 
 // mixed: thread reads of pages picked with a Zipf distribution (a few
-// pages get most visitors), and --write-percent (default 10) of writes:
-// half posts to such pages, half votes on comments of the popular pages.
+// pages get most visitors) or, with --spread uniform, evenly over all of
+// them (so that most reads miss the thread cache), and --write-percent
+// (default 10) of writes: half posts to such pages, half votes on
+// comments of the popular pages.
 func (b *bench) mixed(ctx context.Context) ScenarioResult {
 	ids := b.voteTargets(ctx, 20)
 	n := b.cfg.readConns
@@ -183,10 +154,10 @@ func (b *bench) mixed(ctx context.Context) ScenarioResult {
 		all[w] = rc
 		r := workerRand(w, 0x313ed)
 		a := b.api.as(workerAddr(w))
-		zipf := rand.NewZipf(r, 1.1, 1, uint64(len(b.plan.pages)-1))
+		pick := pagePicker(b.cfg.spread, r, len(b.plan.pages))
 		var token string
 		for seq := 0; next(); seq++ {
-			page := b.plan.pages[zipf.Uint64()]
+			page := b.plan.pages[pick()]
 			reads, posts := 100-b.cfg.writePct, 100-b.cfg.writePct/2
 			switch x := r.IntN(100); {
 			case x < reads || (x >= posts && len(ids) == 0):
@@ -214,11 +185,27 @@ func (b *bench) mixed(ctx context.Context) ScenarioResult {
 	total.merge(vote)
 	rows := []Row{
 		total.summarize("mixed", "all", n, elapsed, http.StatusOK, http.StatusCreated),
-		read.summarize("mixed", "thread (zipf)", n, elapsed, http.StatusOK),
+		read.summarize("mixed", "thread ("+b.cfg.spread+")", n, elapsed, http.StatusOK),
 		post.summarize("mixed", "post comment", n, elapsed, http.StatusCreated),
 		vote.summarize("mixed", "vote", n, elapsed, http.StatusOK),
 	}
 	return ScenarioResult{Name: "mixed", Rows: rows}
+}
+
+// Spreads of the mixed scenario's reads over the pages (--spread).
+const (
+	spreadZipf    = "zipf"
+	spreadUniform = "uniform"
+)
+
+// pagePicker returns a source of page indexes in [0, n): Zipf-distributed
+// (s = 1.1, page 0 the most read) or uniform.
+func pagePicker(spread string, r *rand.Rand, n int) func() int {
+	if spread == spreadUniform {
+		return func() int { return r.IntN(n) }
+	}
+	zipf := rand.NewZipf(r, 1.1, 1, uint64(n-1))
+	return func() int { return int(zipf.Uint64()) }
 }
 
 // voteTargets collects comment ids from the most popular pages, the ones

@@ -167,19 +167,21 @@ func (t *target) close() error {
 
 // procMem is a process's resident memory in MB: the total, and its
 // anonymous part (heaps, Badger's memtables) apart from file pages mapped
-// in (Badger's memory-mapped tables and value log).
+// in (Badger's memory-mapped tables and value log); and the kernel's
+// high-water mark of the total (VmHWM), since the process started or since
+// resetPeakRSS.
 type procMem struct {
-	rss, anon, file float64
+	rss, anon, file, hwm float64
 }
 
-// procMemory reads VmRSS, RssAnon and RssFile of a process from
+// procMemory reads VmRSS, RssAnon, RssFile and VmHWM of a process from
 // /proc/<pid>/status. ok is false where there is no /proc.
 func procMemory(pid int) (m procMem, ok bool) {
 	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return m, false
 	}
-	fields := map[string]*float64{"VmRSS": &m.rss, "RssAnon": &m.anon, "RssFile": &m.file}
+	fields := map[string]*float64{"VmRSS": &m.rss, "RssAnon": &m.anon, "RssFile": &m.file, "VmHWM": &m.hwm}
 	for line := range strings.SplitSeq(string(raw), "\n") {
 		name, val, found := strings.Cut(line, ":")
 		dst := fields[name]
@@ -193,4 +195,20 @@ func procMemory(pid int) (m procMem, ok bool) {
 		}
 	}
 	return m, ok
+}
+
+// resetPeakRSS sets a process's VmHWM back to its current RSS (Linux 4.0
+// and later: "5" written to /proc/<pid>/clear_refs), so that a later
+// VmHWM is the peak since now. It reports whether the kernel took it; it
+// does not for another user's process.
+func resetPeakRSS(pid int) bool {
+	f, err := os.OpenFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", os.O_WRONLY, 0)
+	if err != nil {
+		return false
+	}
+	_, err = f.WriteString("5")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err == nil
 }
