@@ -1,8 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -13,7 +15,7 @@ import (
 
 // seedPage stores n comments on page key of the test site, one in five a
 // reply, through the same posting path as the API.
-func seedPage(b *testing.B, e *env, key string, n int) {
+func seedPage(b testing.TB, e *env, key string, n int) {
 	b.Helper()
 	ctx := context.Background()
 	site, err := e.store.Site(ctx, "blog")
@@ -43,11 +45,41 @@ func seedPage(b *testing.B, e *env, key string, n int) {
 
 func benchGet(b *testing.B, e *env, path string) {
 	b.Helper()
-	res, err := e.srv.App().Test(httptest.NewRequest("GET", path, nil), -1)
+	benchGetEncoded(b, e, path, "")
+}
+
+// benchGetEncoded is a GET with an Accept-Encoding header ("" sends none);
+// it returns the body as sent.
+func benchGetEncoded(b *testing.B, e *env, path, accept string) []byte {
+	b.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	if accept != "" {
+		r.Header.Set("Accept-Encoding", accept)
+	}
+	res, err := e.srv.App().Test(r, -1)
 	if err != nil || res.StatusCode != 200 {
 		b.Fatalf("GET %s: %v %v", path, err, res.Status)
 	}
-	res.Body.Close()
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// bumpVersion changes a page's version without changing its thread, so
+// the next read misses the thread cache.
+func bumpVersion(b *testing.B, e *env, key string) {
+	b.Helper()
+	ctx := context.Background()
+	p, err := e.store.Page(ctx, "blog", key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.store.UpdatePage(ctx, p); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func BenchmarkCreateComment(b *testing.B) {
@@ -88,6 +120,76 @@ func BenchmarkList1000Cold(b *testing.B) {
 		}
 		b.StartTimer()
 		benchGet(b, e, "/api/v1/sites/blog/comments?page=big&limit=200")
+	}
+}
+
+// BenchmarkList1000ColdGzip is BenchmarkList1000Cold as browsers read:
+// gzipped.
+func BenchmarkList1000ColdGzip(b *testing.B) {
+	e := newEnv(b)
+	seedPage(b, e, "big", 1000)
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		bumpVersion(b, e, "big")
+		b.StartTimer()
+		benchGetEncoded(b, e, "/api/v1/sites/blog/comments?page=big&limit=200", "gzip")
+	}
+}
+
+// BenchmarkList1000ColdCursors reads a whole 1,000-comment page right
+// after a change, as the widget does: its first 200 comments, then the
+// rest through four cursor requests, in the encoding given.
+func BenchmarkList1000ColdCursors(b *testing.B) {
+	for _, accept := range []string{"", "gzip"} {
+		name := cmp.Or(accept, "identity")
+		b.Run(name, func(b *testing.B) {
+			e := newEnv(b)
+			seedPage(b, e, "big", 1000)
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				bumpVersion(b, e, "big")
+				b.StartTimer()
+				for offset := 0; offset < 1000; offset += 200 {
+					path := "/api/v1/sites/blog/comments?page=big&limit=200"
+					if offset > 0 {
+						path += "&cursor=" + encodeCursor(offset)
+					}
+					benchGetEncoded(b, e, path, accept)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkList200Cold reads a 200-comment page, all of it in one
+// answer, right after a change.
+func BenchmarkList200Cold(b *testing.B) {
+	for _, accept := range []string{"", "gzip"} {
+		b.Run(cmp.Or(accept, "identity"), func(b *testing.B) {
+			e := newEnv(b)
+			seedPage(b, e, "p200", 200)
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				bumpVersion(b, e, "p200")
+				b.StartTimer()
+				benchGetEncoded(b, e, "/api/v1/sites/blog/comments?page=p200", accept)
+			}
+		})
+	}
+}
+
+// BenchmarkList200Warm reads a 200-comment page from the thread cache,
+// gzipped as browsers take it.
+func BenchmarkList200Warm(b *testing.B) {
+	e := newEnv(b)
+	seedPage(b, e, "p200", 200)
+	benchGetEncoded(b, e, "/api/v1/sites/blog/comments?page=p200", "gzip")
+	b.ResetTimer()
+	for range b.N {
+		benchGetEncoded(b, e, "/api/v1/sites/blog/comments?page=p200", "gzip")
 	}
 }
 

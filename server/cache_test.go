@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -97,6 +98,13 @@ func TestThreadCompression(t *testing.T) {
 	}
 }
 
+// fixedTree is a tree of one placeholder-free comment, for cache tests
+// whose answers are made up.
+func fixedTree(t testing.TB) *threadTree {
+	t.Helper()
+	return newThreadTree([]storage.Comment{{ID: "c", Status: storage.StatusApproved}})
+}
+
 // TestThreadCacheBudget checks that the cache counts every answer and
 // compressed form it keeps, evicts the least recently used pages to stay
 // within its budget, and builds again what it no longer holds.
@@ -105,49 +113,75 @@ func TestThreadCacheBudget(t *testing.T) {
 	tc := newThreadCache(budget)
 	set := publicSettings{}
 	builds := 0
+	tree := fixedTree(t)
+	// About 3 KB of JSON, of words that gzip can make smaller.
+	words := strings.Fields("a thread of comments on a page that readers spread over many pages read")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var body []byte
+	for len(body) < 3000 {
+		body = append(body, words[rnd.IntN(len(words))]...)
+		body = append(body, ' ')
+	}
 	read := func(key string, version int64) *encoded {
 		t.Helper()
-		enc, err := tc.answer(storage.Page{SiteID: "s", Key: key, Version: version}, set, answerKey{}, func() (any, error) {
-			builds++
-			return strings.Repeat("x", 3000), nil // about 3 KB of JSON
-		})
+		enc, err := tc.answer(storage.Page{SiteID: "s", Key: key, Version: version}, set, answerKey{limit: 200}, "",
+			func() (*threadTree, error) { builds++; return tree, nil },
+			func(b []byte, _ *threadTree) ([]byte, error) { return fmt.Appendf(b, "%q", body), nil })
 		if err != nil {
 			t.Fatal(err)
 		}
 		return enc
 	}
-	for i := range 5 {
+	const pages = 10
+	for i := range pages {
 		read(fmt.Sprint(i), 1).gzipped()
 	}
-	// Each page is about 3.6 KB: two overheads, the body and its gzip.
-	if tc.size > budget || tc.lru.Len() != 2 {
-		t.Errorf("size %d of budget %d with %d pages; want the 2 that fit", tc.size, budget, tc.lru.Len())
+	// A page counts two overheads and its gzip form: the plain body is
+	// dropped once compressed, and a page that fits in one answer keeps
+	// no tree.
+	page := 2*entryOverhead + len(read("9", 1).gzipped())
+	if tc.size > budget || tc.lru.Len() != budget/page {
+		t.Errorf("size %d of budget %d with %d pages; want the %d that fit", tc.size, budget, tc.lru.Len(), budget/page)
 	}
 	sum := 0
 	for el := tc.lru.Front(); el != nil; el = el.Next() {
 		e := el.Value.(*pageEntry)
-		enc := e.answers[answerKey{}]
-		if want := 2*entryOverhead + len(enc.body) + len(enc.gzipped()); e.size != want {
-			t.Errorf("page %s counted as %d bytes, want %d (overheads, body and gzip)", e.id.key, e.size, want)
+		enc := e.answers[answerKey{limit: 200}]
+		if enc.body != nil || e.tree != nil {
+			t.Errorf("page %s keeps its plain body or a tree", e.id.key)
+		}
+		if e.size != page {
+			t.Errorf("page %s counted as %d bytes, want %d (overheads and gzip)", e.id.key, e.size, page)
 		}
 		sum += e.size
 	}
 	if sum != tc.size {
 		t.Errorf("cache size %d, entries add up to %d", tc.size, sum)
 	}
-	read("4", 1)
-	if builds != 5 {
+	// A reader taking the plain body gets it back, counted from then on.
+	enc := read("9", 1)
+	plain, err := enc.plain()
+	if err != nil || len(plain) != len(body)+2 {
+		t.Fatalf("plain body of %d bytes, %v; want the %d built", len(plain), err, len(body)+2)
+	}
+	if e := tc.byID[pageID{"s", "9"}]; e.size != page+len(plain) {
+		t.Errorf("page 9 counted as %d bytes after its plain body came back, want %d", e.size, page+len(plain))
+	}
+	if want := 1 + (budget-page-len(plain))/page; tc.size > budget || tc.lru.Len() != want {
+		t.Errorf("size %d of budget %d with %d pages; want the %d that fit", tc.size, budget, tc.lru.Len(), want)
+	}
+	if builds != pages {
 		t.Errorf("recent page built again: %d builds", builds)
 	}
 	read("0", 1)
-	read("4", 2)
-	if builds != 7 {
-		t.Errorf("evicted or outdated pages not built again: %d builds, want 7", builds)
+	read("9", 2)
+	if builds != pages+2 {
+		t.Errorf("evicted or outdated pages not built again: %d builds, want %d", builds, pages+2)
 	}
 	// A reader holding an older version than the cached one is answered
 	// but does not replace it.
-	read("4", 1)
-	if el := tc.byID[pageID{"s", "4"}]; el.Value.(*pageEntry).version != 2 {
+	read("9", 1)
+	if e := tc.byID[pageID{"s", "9"}]; e.version != 2 {
 		t.Error("an older version replaced the cached one")
 	}
 }
@@ -156,19 +190,22 @@ func TestThreadCacheBudget(t *testing.T) {
 // build its answer once.
 func TestThreadCacheSharesMisses(t *testing.T) {
 	tc := newThreadCache(1 << 20)
+	tree := fixedTree(t)
 	var mu sync.Mutex
 	builds := 0
 	release := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			_, err := tc.answer(storage.Page{SiteID: "s", Key: "p", Version: 1}, publicSettings{}, answerKey{}, func() (any, error) {
-				mu.Lock()
-				builds++
-				mu.Unlock()
-				<-release
-				return "answer", nil
-			})
+			_, err := tc.answer(storage.Page{SiteID: "s", Key: "p", Version: 1}, publicSettings{}, answerKey{limit: 200}, "",
+				func() (*threadTree, error) {
+					mu.Lock()
+					builds++
+					mu.Unlock()
+					<-release
+					return tree, nil
+				},
+				func(b []byte, _ *threadTree) ([]byte, error) { return append(b, `"answer"`...), nil })
 			if err != nil {
 				t.Error(err)
 			}

@@ -99,53 +99,60 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	}
 	set := settingsView(site.Settings)
 	set.Notify = s.notifier.MailEnabled()
-	build := func(comments []storage.Comment, v viewer) threadAnswer {
-		t := buildThread(comments, v, order)
-		list, next := t.page(offset, limit)
-		ans := threadAnswer{
-			Page:     pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count, Version: page.Version},
-			Settings: set,
-			Comments: list,
-			Total:    t.visible,
-		}
-		if next >= 0 {
-			ans.NextCursor = encodeCursor(next)
-		}
-		return ans
-	}
+	pv := pageView{Key: page.Key, Title: page.Title, URL: page.URL, Locked: s.locked(page, site), Count: page.Count, Version: page.Version}
 	// The page was read before its comments, so the comments are at least
 	// as new as page.Version says: a cached answer is never older than the
 	// version it is filed under.
 	v := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
-	if rd.hash == "" {
-		// Most readers have no token: they share one answer per page
-		// version, encoded and compressed once.
-		enc, err := s.threads.answer(page, set, answerKey{order, offset, limit}, func() (any, error) {
-			comments, err := s.store.PageComments(ctx, site.ID, key)
-			if err != nil {
-				return nil, err
-			}
-			return build(comments, v), nil
-		})
+	if rd.hash != "" {
+		if v.votes, err = s.store.Votes(ctx, site.ID, key, rd.hash); err != nil {
+			return err
+		}
+	}
+	var comments []storage.Comment
+	read := false
+	if len(v.votes) == 0 {
+		// Readers without a token, and readers with one who wrote none of
+		// the page's comments and voted on none, see the same thread: they
+		// share one answer per page version, encoded and compressed once,
+		// cut from the page's tree, which cursor requests of the version
+		// share too.
+		k := answerKey{order, offset, limit}
+		enc, err := s.threads.answer(page, set, k, rd.hash,
+			func() (*threadTree, error) {
+				var err error
+				if comments, err = s.store.PageComments(ctx, site.ID, key); err != nil {
+					return nil, err
+				}
+				read = true
+				return newThreadTree(comments), nil
+			},
+			func(b []byte, t *threadTree) ([]byte, error) { return t.appendAnswer(b, pv, set, k) })
 		if err != nil {
 			return err
 		}
-		return sendEncoded(c, enc)
+		if enc != nil {
+			return sendEncoded(c, enc)
+		}
 	}
-	// A reader with a token also sees their own pending comments and
-	// votes: an answer for them alone.
-	comments, err := s.store.PageComments(ctx, site.ID, key)
+	// A reader with their own comments or votes on the page sees them as
+	// theirs (and their pending comments at all): an answer for them
+	// alone, from the comments read for the shared one if it was just
+	// built.
+	if !read {
+		if comments, err = s.store.PageComments(ctx, site.ID, key); err != nil {
+			return err
+		}
+	}
+	b, err := appendAnswerHead(nil, pv, set)
 	if err != nil {
 		return err
 	}
-	if v.votes, err = s.store.Votes(ctx, site.ID, key, rd.hash); err != nil {
-		return err
-	}
-	enc, err := encode(build(comments, v))
+	b, visible, next, err := appendThreadFor(b, comments, v, order, offset, limit)
 	if err != nil {
 		return err
 	}
-	return sendEncoded(c, enc)
+	return sendEncoded(c, encodedBytes(appendAnswerTail(b, visible, next)))
 }
 
 // threadVary is the Vary header of thread answers: they pass siteCORS
@@ -156,9 +163,29 @@ const threadVary = "Origin, Authorization, Accept-Encoding"
 // sendEncoded answers with a ready JSON body and its ETag, or 304 when the
 // client already holds it, compressed as the client accepts. Caches must
 // revalidate: a thread changes with every post.
+//
+// A cached answer may be kept compressed only, and sendNegotiated takes
+// the plain body ready: it is made only for a client that takes neither
+// brotli nor gzip, the one sendNegotiated sends it to
+// (TestThreadAnswersInEveryEncoding holds the two to the same rule).
 func sendEncoded(c *fiber.Ctx, enc *encoded) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return sendNegotiated(c, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, enc.body, enc.gzipped, enc.brotlied)
+	var body []byte
+	if accepts := c.Get(fiber.HeaderAcceptEncoding); !strings.Contains(accepts, "br") && !strings.Contains(accepts, "gzip") {
+		var err error
+		if body, err = enc.plain(); err != nil {
+			return err
+		}
+	}
+	var formErr error
+	gzipped := func() []byte { b := enc.gzipped(); formErr = enc.gzip.err; return b }
+	brotlied := func() []byte { b := enc.brotlied(); formErr = enc.br.err; return b }
+	err := sendNegotiated(c, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, body, gzipped, brotlied)
+	if formErr != nil {
+		c.Response().Header.Del(fiber.HeaderContentEncoding)
+		return formErr
+	}
+	return err
 }
 
 // Cursors are opaque to clients: the offset of the next comment in

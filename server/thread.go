@@ -82,133 +82,221 @@ const (
 	sortTop    sortOrder = "top"
 )
 
-// thread is a page's discussion in display order: top-level comments in the
-// chosen order, each followed depth-first by its replies, oldest first.
-type thread struct {
-	roots   [][]commentView // each root with its reply subtree
-	visible int             // comments shown, not counting placeholders
+// arrangement is a page's comments laid out for one viewer in display
+// order: the top-level comments that show, oldest first (pinned ones
+// before the rest), each followed depth-first by its replies, oldest
+// first. A hidden comment shows, as a placeholder, when it has visible
+// replies. Other sort orders reorder the groups, never what is inside
+// one.
+type arrangement struct {
+	items  []int32 // indexes into the comments, in display order
+	groups []int32 // where each top-level comment's group starts in items, then len(items)
 }
 
-// buildThread arranges a page's comments (any order, any status) for v in
-// O(n log n): a map from parent to children, one reverse pass to find which
-// hidden comments still have visible replies, and one depth-first walk.
-func buildThread(comments []storage.Comment, v viewer, order sortOrder) thread {
-	byID := make(map[string]int, len(comments))
+// arrange lays out comments (any order, any status) for v in O(n log n):
+// each comment's parent found by id, the children of each comment in one
+// shared slice, one reverse pass over the pre-order to find which hidden
+// comments still have visible replies, and one depth-first walk.
+func arrange(comments []storage.Comment, v viewer) arrangement {
+	n := len(comments)
+	find := commentFinder(comments)
+	// parent[i] is i's parent, -1 for a top-level comment and -2 for a
+	// reply whose parent is gone: it cannot be placed, so it is left out.
+	parent := make([]int32, n)
+	// Children are kept as one slice, each comment's after the previous
+	// comment's: first[i] is where i's start.
+	first := make([]int32, n+1)
+	var roots []int32
 	for i := range comments {
-		byID[comments[i].ID] = i
+		if comments[i].ParentID == "" {
+			parent[i] = -1
+			roots = append(roots, int32(i))
+		} else if p, ok := find(comments[i].ParentID); ok {
+			parent[i] = int32(p)
+			first[p+1]++
+		} else {
+			parent[i] = -2
+		}
 	}
-	children := make(map[string][]int, len(comments))
-	var roots []int
-	for i := range comments {
-		c := &comments[i]
-		if c.ParentID == "" {
-			roots = append(roots, i)
-		} else if _, ok := byID[c.ParentID]; ok {
-			children[c.ParentID] = append(children[c.ParentID], i)
-		} // a reply whose parent is gone cannot be placed, so it is left out
+	for i := range n {
+		first[i+1] += first[i]
 	}
-	byCreated := func(a, b int) int {
+	kids := make([]int32, first[n])
+	fill := slices.Clone(first[:n])
+	for i, p := range parent {
+		if p >= 0 {
+			kids[fill[p]] = int32(i)
+			fill[p]++
+		}
+	}
+	byCreated := func(a, b int32) int {
 		return cmp.Or(comments[a].Created.Compare(comments[b].Created), cmp.Compare(comments[a].ID, comments[b].ID))
 	}
-	for _, kids := range children {
-		slices.SortFunc(kids, byCreated)
+	for i := range n {
+		if ks := kids[first[i]:first[i+1]]; len(ks) > 1 && !slices.IsSortedFunc(ks, byCreated) {
+			slices.SortFunc(ks, byCreated)
+		}
 	}
+	children := func(i int32) []int32 { return kids[first[i]:first[i+1]] }
 
 	// Pre-order puts every parent before its replies; walking it backwards
 	// settles each reply before its parent.
-	pre := make([]int, 0, len(comments))
+	pre := make([]int32, 0, n)
 	stack := slices.Clone(roots)
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		pre = append(pre, i)
-		kids := children[comments[i].ID]
-		for k := len(kids) - 1; k >= 0; k-- {
-			stack = append(stack, kids[k])
+		ks := children(i)
+		for k := len(ks) - 1; k >= 0; k-- {
+			stack = append(stack, ks[k])
 		}
 	}
-	shown := make([]bool, len(comments))
+	shown := make([]bool, n)
 	for k := len(pre) - 1; k >= 0; k-- {
 		i := pre[k]
 		if shown[i] || v.visible(&comments[i]) {
 			shown[i] = true
-			if p, ok := byID[comments[i].ParentID]; ok {
+			if p := parent[i]; p >= 0 {
 				shown[p] = true
 			}
 		}
 	}
 
-	sortRoots(roots, comments, order, byCreated)
-	var t thread
+	roots = slices.DeleteFunc(roots, func(r int32) bool { return !shown[r] })
+	oldest := compareRoots(sortOldest)
+	if !slices.IsSortedFunc(roots, func(a, b int32) int { return oldest(keyOf(&comments[a]), keyOf(&comments[b])) }) {
+		slices.SortFunc(roots, func(a, b int32) int { return oldest(keyOf(&comments[a]), keyOf(&comments[b])) })
+	}
+	a := arrangement{items: pre[:0], groups: make([]int32, 0, len(roots)+1)} // pre is read no more
 	for _, r := range roots {
-		if !shown[r] {
-			continue
-		}
-		var group []commentView
+		a.groups = append(a.groups, int32(len(a.items)))
 		stack = append(stack[:0], r)
 		for len(stack) > 0 {
 			i := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			c := &comments[i]
-			if v.visible(c) {
-				group = append(group, v.view(c))
-				t.visible++
-			} else {
-				group = append(group, placeholder(c))
-			}
-			kids := children[c.ID]
-			for k := len(kids) - 1; k >= 0; k-- {
-				if shown[kids[k]] {
-					stack = append(stack, kids[k])
+			a.items = append(a.items, i)
+			ks := children(i)
+			for k := len(ks) - 1; k >= 0; k-- {
+				if shown[ks[k]] {
+					stack = append(stack, ks[k])
 				}
 			}
 		}
-		t.roots = append(t.roots, group)
 	}
-	return t
+	a.groups = append(a.groups, int32(len(a.items)))
+	return a
 }
 
-// sortRoots orders top-level comments: pinned ones first (a moderator's
-// choice beats any sort), then by the reader's chosen order.
-func sortRoots(roots []int, comments []storage.Comment, order sortOrder, byCreated func(a, b int) int) {
-	pinned := func(a, b int) int {
+// commentFinder returns a lookup of comments by id. The store lists a
+// page's comments in id order, where a binary search needs no map; any
+// other order gets a map (the last of equal ids wins).
+func commentFinder(comments []storage.Comment) func(id string) (int, bool) {
+	sorted := true
+	for i := 1; i < len(comments) && sorted; i++ {
+		sorted = comments[i-1].ID < comments[i].ID
+	}
+	if sorted {
+		return func(id string) (int, bool) {
+			return slices.BinarySearchFunc(comments, id, func(c storage.Comment, id string) int { return cmp.Compare(c.ID, id) })
+		}
+	}
+	byID := make(map[string]int, len(comments))
+	for i := range comments {
+		byID[comments[i].ID] = i
+	}
+	return func(id string) (int, bool) {
+		i, ok := byID[id]
+		return i, ok
+	}
+}
+
+// rootKey is what top-level comments are sorted by.
+type rootKey struct {
+	created time.Time
+	id      string
+	score   int
+	pinned  bool
+}
+
+func keyOf(c *storage.Comment) rootKey {
+	return rootKey{created: c.Created, id: c.ID, score: c.Score, pinned: c.Pinned}
+}
+
+// compareRoots orders top-level comments: pinned ones first (a
+// moderator's choice beats any sort), then by the reader's chosen order;
+// creation time and then id settle ties, so the order is total.
+func compareRoots(order sortOrder) func(a, b rootKey) int {
+	byCreated := func(a, b rootKey) int { return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.id, b.id)) }
+	pinned := func(a, b rootKey) int {
 		switch {
-		case comments[a].Pinned == comments[b].Pinned:
+		case a.pinned == b.pinned:
 			return 0
-		case comments[a].Pinned:
+		case a.pinned:
 			return -1
 		}
 		return 1
 	}
 	switch order {
 	case sortNewest:
-		slices.SortFunc(roots, func(a, b int) int { return cmp.Or(pinned(a, b), byCreated(b, a)) })
+		return func(a, b rootKey) int { return cmp.Or(pinned(a, b), byCreated(b, a)) }
 	case sortTop:
-		slices.SortFunc(roots, func(a, b int) int {
-			return cmp.Or(pinned(a, b), cmp.Compare(comments[b].Score, comments[a].Score), byCreated(a, b))
-		})
-	default:
-		slices.SortFunc(roots, func(a, b int) int { return cmp.Or(pinned(a, b), byCreated(a, b)) })
+		return func(a, b rootKey) int { return cmp.Or(pinned(a, b), cmp.Compare(b.score, a.score), byCreated(a, b)) }
 	}
+	return func(a, b rootKey) int { return cmp.Or(pinned(a, b), byCreated(a, b)) }
 }
 
-// page returns the comments [offset, offset+limit) of the thread in
-// display order, and the offset of the next page or -1 when there is none.
-func (t thread) page(offset, limit int) ([]commentView, int) {
-	out := []commentView{}
-	pos := 0
-	for _, g := range t.roots {
-		if pos+len(g) <= offset {
-			pos += len(g)
-			continue
-		}
-		for _, cv := range g[max(offset-pos, 0):] {
-			if len(out) == limit {
-				return out, offset + limit
-			}
-			out = append(out, cv)
-		}
-		pos += len(g)
+// groupOrder returns the order of the groups whose roots have keys for a
+// sort order, or nil for the order they were arranged in (oldest).
+func groupOrder(keys []rootKey, order sortOrder) []int32 {
+	if order != sortNewest && order != sortTop {
+		return nil
 	}
-	return out, -1
+	perm := make([]int32, len(keys))
+	for g := range perm {
+		perm[g] = int32(g)
+	}
+	compare := compareRoots(order)
+	slices.SortFunc(perm, func(a, b int32) int { return compare(keys[a], keys[b]) })
+	return perm
+}
+
+// window calls fn with the runs of consecutive items, [from, to), that
+// make up items [offset, offset+limit) of a thread in display order, the
+// groups taken in order (nil: as arranged). It returns the offset of the
+// next page, or -1 when there is none.
+func window(groups, order []int32, offset, limit int, fn func(from, to int32)) int {
+	total := int(groups[len(groups)-1])
+	end := min(offset+limit, total)
+	if order == nil {
+		if offset < end {
+			fn(int32(offset), int32(end))
+		}
+	} else {
+		pos := 0
+		for _, g := range order {
+			if pos >= end {
+				break
+			}
+			from, to := int(groups[g]), int(groups[g+1])
+			if pos+to-from > offset {
+				fn(int32(from+max(offset-pos, 0)), int32(from+min(end-pos, to-from)))
+			}
+			pos += to - from
+		}
+	}
+	if total > offset+limit {
+		return offset + limit
+	}
+	return -1
+}
+
+// threadItem is c as v sees it in a thread: its view when visible, else
+// a placeholder (arrange only places hidden comments that have visible
+// replies).
+func (v viewer) threadItem(c *storage.Comment) (cv commentView, visible bool) {
+	if v.visible(c) {
+		return v.view(c), true
+	}
+	return placeholder(c), false
 }
