@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -392,4 +393,27 @@ func BenchmarkEncode200(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestCommentViewFieldsAreAllWritten: appendCommentView writes commentView
+// and authorView field by field; a field added to either must be added
+// there too, or answers would silently lack it.
+func TestCommentViewFieldsAreAllWritten(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want []string
+	}{
+		{commentView{}, []string{"id", "parent", "author", "html", "created", "edited", "score", "deleted", "pinned", "mine", "markdown", "status", "editable_until", "vote"}},
+		{authorView{}, []string{"name", "affiliation", "website", "badge"}},
+	} {
+		typ := reflect.TypeOf(c.v)
+		var got []string
+		for i := range typ.NumField() {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			got = append(got, name)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s has the JSON fields %v; appendCommentView writes %v: update it (and this list)", typ.Name(), got, c.want)
+		}
+	}
 }
