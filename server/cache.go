@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
@@ -42,6 +43,8 @@ type threadCache struct {
 	size   int
 	lru    *list.List // of *pageEntry (a page's answers) and *cachedTree, most recent first
 	byID   map[pageID]*pageEntry
+	// hits and misses count answers found and built, for the metrics.
+	hits, misses atomic.Uint64
 }
 
 type pageID struct{ site, key string }
@@ -85,6 +88,16 @@ type answerKey struct {
 	offset, limit int
 }
 
+func (tc *threadCache) hitCount() uint64  { return tc.hits.Load() }
+func (tc *threadCache) missCount() uint64 { return tc.misses.Load() }
+
+// bytes is what the cache counts against its budget.
+func (tc *threadCache) bytes() int {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.size
+}
+
 func newThreadCache(budget int) *threadCache {
 	return &threadCache{budget: budget, lru: list.New(), byID: map[pageID]*pageEntry{}}
 }
@@ -121,8 +134,10 @@ func (e *pageEntry) wrote(reader string) bool {
 func (tc *threadCache) shared(e *pageEntry, k answerKey,
 	load func() (*threadTree, error), build func([]byte, *threadTree) ([]byte, error)) (*encoded, error) {
 	if enc, ok := e.answers[k]; ok {
+		tc.hits.Add(1)
 		return enc, nil
 	}
+	tc.misses.Add(1)
 	t := tc.cachedTree(e)
 	loaded := t == nil
 	if loaded {

@@ -21,6 +21,8 @@ type apiError struct {
 	Field   string `json:"field,omitempty"`
 	// Reasons are what a would_hold answer would hold the comment for.
 	Reasons []moderation.Reason `json:"reasons,omitempty"`
+	// RequestID is set on 5xx answers, so a client can quote it.
+	RequestID string `json:"request_id,omitempty"`
 	// retryAfter, when set, is sent as Retry-After (seconds).
 	retryAfter time.Duration
 }
@@ -106,9 +108,14 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			// in an id, say) is the client's error, never a 5xx.
 			ae = badRequest("invalid", "", "The request names something that cannot exist.")
 		default:
-			log.Error("request failed", slog.String("method", c.Method()),
+			log.LogAttrs(c.UserContext(), slog.LevelError, "request failed", slog.String("method", c.Method()),
 				slog.String("path", c.Path()), slog.Any("err", err))
 			ae = &apiError{Status: fiber.StatusInternalServerError, Code: "internal", Message: "Internal error."}
+		}
+		if ae.Status >= 500 {
+			withID := *ae
+			withID.RequestID = requestIDOf(c)
+			ae = &withID
 		}
 		if ae.retryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(ae.retryAfter.Seconds())))

@@ -52,6 +52,7 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 		Kind: moderation.Edit, Site: site, Page: page, Reader: rd.hash, IPHash: s.ipHash(c),
 		Render: s.renderInto(site, markdown, &body), Before: &before, Confirmed: in.ConfirmHold,
 	})
+	s.countVerdict(v, err)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 		Form:      moderation.Form{Token: in.FormToken, Honeypot: in.Honeypot},
 		Confirmed: in.ConfirmHold,
 	})
+	s.countVerdict(v, err)
 	if err != nil {
 		return err
 	}

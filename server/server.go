@@ -11,21 +11,26 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/parley-dev/parley/server/admin"
 	"github.com/parley-dev/parley/server/clientip"
 	"github.com/parley-dev/parley/server/live"
 	"github.com/parley-dev/parley/server/mail"
+	"github.com/parley-dev/parley/server/metrics"
 	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/notify"
 	"github.com/parley-dev/parley/server/outbound"
 	"github.com/parley-dev/parley/server/outbox"
 	"github.com/parley-dev/parley/server/posting"
 	"github.com/parley-dev/parley/server/ratelimit"
+	"github.com/parley-dev/parley/server/requestid"
 	"github.com/parley-dev/parley/server/webhook"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/widget"
@@ -75,6 +80,11 @@ type Config struct {
 	// Outbox tunes the outbox worker; its Store and Deliverers are set
 	// by New.
 	Outbox outbox.Config
+	// MetricsToken, when set, serves /metrics on the public listener to
+	// requests with "Authorization: Bearer <MetricsToken>". Without it
+	// /metrics is not found there; ServeMetrics serves it on a listener
+	// of its own.
+	MetricsToken string
 }
 
 // Server is a configured Parley HTTP server.
@@ -103,6 +113,13 @@ type Server struct {
 	stopOutbox context.CancelFunc
 	outboxDone chan struct{}
 	closeOnce  sync.Once
+	// metrics are served by ServeMetrics or, with Config.MetricsToken,
+	// at /metrics (ops.go); shuttingDown turns /readyz to 503.
+	metrics      *metrics.Metrics
+	metricsFiber fiber.Handler // metrics.Handler for the public listener
+	metricsMu    sync.Mutex
+	metricsHTTP  *http.Server
+	shuttingDown atomic.Bool
 }
 
 // bodyLimit caps request bodies: a 10,000-character comment is at most
@@ -122,6 +139,8 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	// Lines logged with a request's context carry its id.
+	cfg.Logger = slog.New(requestid.NewHandler(cfg.Logger.Handler()))
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -139,6 +158,12 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	}
 	if cfg.Bus == nil {
 		cfg.Bus = live.NewMemory()
+	}
+	// Asked of the store itself: the watched store below hides its
+	// methods outside storage.Store.
+	var storeSizes func() (int64, int64)
+	if sz, ok := store.(interface{ Sizes() (int64, int64) }); ok {
+		storeSizes = sz.Sizes
 	}
 	// Every write below goes through the watched store, so every change
 	// to a comment is published, whichever handler made it.
@@ -168,6 +193,9 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	})
 	s.tokens = notify.NewTokens(keys["mail-token"], cfg.Now)
 	s.hub = live.NewHub(cfg.Bus, live.HubOptions{})
+	s.metrics = metrics.New(metrics.Sources{CacheHits: s.threads.hitCount, CacheMisses: s.threads.missCount,
+		CacheBytes: s.threads.bytes, Streams: s.hub.Streams, StoreSizes: storeSizes})
+	s.metricsFiber = adaptor.HTTPHandler(s.metrics.Handler())
 	s.admin, err = admin.New(admin.Config{
 		Store: store, Poster: s.poster, BaseURL: cfg.BaseURL, Logger: cfg.Logger, Now: cfg.Now,
 		IPHash: s.ipHash, ValidOrigin: validOriginPattern, Signup: cfg.Signup, SitesPerUser: cfg.SitesPerUser,
@@ -249,8 +277,12 @@ const webhookTimeout = 10 * time.Second
 const checkTimeout = 2 * time.Second
 
 func (s *Server) routes() {
-	s.app.Use(s.logRequests, s.withTimeout)
+	s.app.Use(s.requestID, s.logRequests, s.withTimeout)
 	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/readyz", s.readyz)
+	if s.cfg.MetricsToken != "" {
+		s.app.Get("/metrics", s.metricsPage)
+	}
 	s.app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/demo") })
 	s.app.Get("/demo", s.demoPage)
 	s.app.Get("/embed.js", s.asset)
@@ -277,7 +309,7 @@ func (s *Server) routes() {
 	site.Post("/counts", s.counts)
 	site.Get("/events", s.events)
 	site.Get("/feed.atom", s.feed)
-	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	s.app.Use(notFoundRoute)
 }
 
 // App returns the fiber app, for tests through app.Test.
@@ -290,12 +322,17 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(clientip.LimitConns(ln, s.cfg.MaxConnsPerClient, s.proxies.Trusted))
 }
 
-// Shutdown ends the live streams, stops accepting connections and waits for
-// requests in flight, at most until ctx ends. Then it stops the server's
+// Shutdown first turns /readyz to 503, then ends the live streams, stops
+// accepting connections and waits for requests in flight, at most until
+// ctx ends. Then it stops the metrics listener and the server's
 // background work (Close).
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.shuttingDown.Store(true)
 	s.hub.Close()
 	err := s.app.ShutdownWithContext(ctx)
+	if merr := s.shutdownMetrics(ctx); err == nil {
+		err = merr
+	}
 	s.Close()
 	return err
 }
@@ -315,8 +352,10 @@ func (s *Server) Close() {
 // withTimeout gives each request a context that ends after RequestTimeout:
 // fiber does not cancel on client disconnect, so storage work needs its own
 // bound.
+//
+// The context carries the request's id (requestID), for the log.
 func (s *Server) withTimeout(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(requestid.WithID(context.Background(), requestIDOf(c)), s.cfg.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
@@ -332,12 +371,14 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			return herr
 		}
 	}
+	took := time.Since(start)
 	s.cfg.Logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.Int("status", c.Response().StatusCode()),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", took),
 		slog.Int("bytes", responseBytes(c)))
+	s.metrics.Request(routeOf(c), methodOf(c), c.Response().StatusCode(), took)
 	return nil
 }
 

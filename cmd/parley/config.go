@@ -41,6 +41,11 @@ type serveConfig struct {
 	MemoryLimit int64
 	// Mail is how e-mail is sent; the zero value sends none.
 	Mail mail.Config
+	// MetricsAddr is the listener of /metrics ("": none); MetricsToken,
+	// from PARLEY_METRICS_TOKEN only, serves /metrics on the public
+	// listener to its bearer.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
@@ -73,7 +78,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks and webhooks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
 	fs.StringVar(&maxStreams, "max-streams-per-client", env("PARLEY_MAX_STREAMS_PER_CLIENT", "8"), "live update streams one client address may hold open (PARLEY_MAX_STREAMS_PER_CLIENT)")
 	fs.StringVar(&memLimit, "memory-limit", env("PARLEY_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (the caches plus 64 MiB), off, or MiB; GOMEMLIMIT wins (PARLEY_MEMORY_LIMIT)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("PARLEY_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; default off (PARLEY_METRICS_ADDR)")
 	mailFlags := addMailFlags(fs, env)
+	cfg.MetricsToken = getenv("PARLEY_METRICS_TOKEN")
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -118,6 +125,11 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if cfg.Mail, err = mailFlags.config(getenv("PARLEY_SMTP_PASSWORD")); err != nil {
 		return cfg, err
+	}
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return cfg, errors.New("--metrics-addr: want host:port, e.g. 127.0.0.1:9090")
+		}
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -72,6 +72,12 @@ func TestParseServeConfig(t *testing.T) {
 		{"tiny memory limit", []string{"--memory-limit", "2"}, nil, nil, "--memory-limit"},
 		{"stream cap", []string{"--max-streams-per-client", "2"}, nil, func(c serveConfig) bool { return c.MaxStreams == 2 }, ""},
 		{"bad stream cap", []string{"--max-streams-per-client", "0"}, nil, nil, "--max-streams-per-client"},
+		{"metrics off by default", nil, nil, func(c serveConfig) bool { return c.MetricsAddr == "" && c.MetricsToken == "" }, ""},
+		{"metrics address", []string{"--metrics-addr", "127.0.0.1:9090"}, nil, func(c serveConfig) bool { return c.MetricsAddr == "127.0.0.1:9090" }, ""},
+		{"metrics from the environment", nil, map[string]string{"PARLEY_METRICS_ADDR": ":9090", "PARLEY_METRICS_TOKEN": "s3cret"},
+			func(c serveConfig) bool { return c.MetricsAddr == ":9090" && c.MetricsToken == "s3cret" }, ""},
+		{"bad metrics address", []string{"--metrics-addr", "9090"}, nil, nil, "--metrics-addr"},
+		{"metrics token is no flag", []string{"--metrics-token", "s3cret"}, nil, nil, "metrics-token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
 		AllowPrivateCallbacks: cfg.PrivateTargets, MaxStreamsPerClient: cfg.MaxStreams, Mail: cfg.Mail,
+		MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {
 		return err
@@ -49,6 +50,13 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+	}
 	if !cfg.Mail.Enabled() {
 		log.Info("no mail server set up (--smtp-host): Parley sends no e-mail, and readers are not offered reply e-mails")
 	}
@@ -60,8 +68,12 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if cfg.Demo {
 		log.Info("try the demo", slog.String("url", cfg.BaseURL+"/demo"))
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2) // by Serve and ServeMetrics
 	go func() { served <- srv.Serve(ln) }()
+	if mln != nil {
+		log.Info("metrics are served", slog.String("url", "http://"+mln.Addr().String()+"/metrics"))
+		go func() { served <- srv.ServeMetrics(mln) }() // until srv.Shutdown
+	}
 	select {
 	case err := <-served:
 		return err

@@ -289,3 +289,7 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 	}
 	return s.db.View(fn)
 }
+
+// Sizes returns the bytes of the database on disk: the LSM tree and the
+// value log, as Badger last measured them (it does so every minute).
+func (s *Store) Sizes() (lsm, vlog int64) { return s.db.Size() }
