@@ -4,6 +4,7 @@
 //	parley user add NAME [--admin]   create an admin-page user (password on stdin)
 //	parley user passwd NAME          change a user's password (password on stdin)
 //	parley user list                 list users and their roles
+//	parley health [URL]      check a running server's /healthz (exit 0 on a 200)
 //	parley version           print the version
 //
 // Every flag has a PARLEY_* environment equivalent; see parley -h.
@@ -47,10 +48,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, cfg, stderr)
 	case "user":
 		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "health":
+		return healthCmd(ctx, args, getenv, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "parley", version)
 		return err
 	default:
-		return fmt.Errorf("unknown command %q (want serve, user or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, user, health or version)", cmd)
 	}
 }
