@@ -85,6 +85,9 @@ type Config struct {
 	// /metrics is not found there; ServeMetrics serves it on a listener
 	// of its own.
 	MetricsToken string
+	// Operations reports the data size and the last backup to instance
+	// admins on the admin dashboard (nil: not shown).
+	Operations func() (dataBytes int64, lastBackup time.Time)
 }
 
 // Server is a configured Parley HTTP server.
@@ -202,6 +205,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		Limiter: limiter, RatesOff: cfg.RatesOff, AllowPrivateCallbacks: cfg.AllowPrivateCallbacks,
 		DefaultRates: s.pipeline.SiteDefaults(),
 		Tokens:       s.tokens, Hub: s.hub, MailEnabled: cfg.Mail.Enabled(),
+		Operations: cfg.Operations,
 	})
 	if err != nil {
 		s.hub.Close()

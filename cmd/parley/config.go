@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parley-dev/parley/server/mail"
 )
@@ -46,6 +47,11 @@ type serveConfig struct {
 	// listener to its bearer.
 	MetricsAddr  string
 	MetricsToken string
+	// BackupDir receives a backup every BackupEvery (0: none), of which
+	// the newest BackupKeep stay; "" writes none.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
@@ -79,6 +85,10 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&maxStreams, "max-streams-per-client", env("PARLEY_MAX_STREAMS_PER_CLIENT", "8"), "live update streams one client address may hold open (PARLEY_MAX_STREAMS_PER_CLIENT)")
 	fs.StringVar(&memLimit, "memory-limit", env("PARLEY_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (the caches plus 64 MiB), off, or MiB; GOMEMLIMIT wins (PARLEY_MEMORY_LIMIT)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("PARLEY_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; default off (PARLEY_METRICS_ADDR)")
+	var backupEvery, backupKeep string
+	fs.StringVar(&cfg.BackupDir, "backup-dir", env("PARLEY_BACKUP_DIR", ""), "write scheduled backups into this directory; default none (PARLEY_BACKUP_DIR)")
+	fs.StringVar(&backupEvery, "backup-every", env("PARLEY_BACKUP_EVERY", ""), "interval of scheduled backups, e.g. 6h; default 24h with --backup-dir, 0 for none (PARLEY_BACKUP_EVERY)")
+	fs.StringVar(&backupKeep, "backup-keep", env("PARLEY_BACKUP_KEEP", "7"), "scheduled backups to keep; older ones are deleted (PARLEY_BACKUP_KEEP)")
 	mailFlags := addMailFlags(fs, env)
 	cfg.MetricsToken = getenv("PARLEY_METRICS_TOKEN")
 	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
@@ -121,6 +131,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return cfg, errors.New("--max-streams-per-client: want a whole number from 1")
 	}
 	if cfg.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
+		return cfg, err
+	}
+	if cfg.BackupEvery, cfg.BackupKeep, err = parseBackupSchedule(cfg.BackupDir, backupEvery, backupKeep); err != nil {
 		return cfg, err
 	}
 	if cfg.Mail, err = mailFlags.config(getenv("PARLEY_SMTP_PASSWORD")); err != nil {
@@ -179,4 +192,30 @@ func parseSwitch(name, v string) (bool, error) {
 		return false, nil
 	}
 	return false, errors.New(name + ": want true or false")
+}
+
+// parseBackupSchedule reads --backup-every and --backup-keep: a backup
+// every 24h by default when there is a --backup-dir, none without one.
+func parseBackupSchedule(dir, every, keep string) (time.Duration, int, error) {
+	n, err := strconv.Atoi(keep)
+	if err != nil || n < 1 {
+		return 0, 0, errors.New("--backup-keep: want a whole number from 1")
+	}
+	if every == "" {
+		if dir == "" {
+			return 0, n, nil
+		}
+		return 24 * time.Hour, n, nil
+	}
+	d, err := time.ParseDuration(every)
+	if every == "0" {
+		d, err = 0, nil
+	}
+	if err != nil || d < 0 || (d > 0 && d < time.Second) {
+		return 0, 0, errors.New("--backup-every: want a duration of at least 1s such as 24h or 30m, or 0 for none")
+	}
+	if d > 0 && dir == "" {
+		return 0, 0, errors.New("--backup-every: needs --backup-dir")
+	}
+	return d, n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseServeConfig(t *testing.T) {
@@ -77,6 +78,23 @@ func TestParseServeConfig(t *testing.T) {
 		{"metrics from the environment", nil, map[string]string{"PARLEY_METRICS_ADDR": ":9090", "PARLEY_METRICS_TOKEN": "s3cret"},
 			func(c serveConfig) bool { return c.MetricsAddr == ":9090" && c.MetricsToken == "s3cret" }, ""},
 		{"bad metrics address", []string{"--metrics-addr", "9090"}, nil, nil, "--metrics-addr"},
+		{"no backups by default", nil, nil, func(c serveConfig) bool { return c.BackupDir == "" && c.BackupEvery == 0 && c.BackupKeep == 7 }, ""},
+		{"backup dir daily by default", []string{"--backup-dir", "/b"}, nil,
+			func(c serveConfig) bool {
+				return c.BackupDir == "/b" && c.BackupEvery == 24*time.Hour && c.BackupKeep == 7
+			}, ""},
+		{"backup schedule", []string{"--backup-dir", "/b", "--backup-every", "90m", "--backup-keep", "3"}, nil,
+			func(c serveConfig) bool { return c.BackupEvery == 90*time.Minute && c.BackupKeep == 3 }, ""},
+		{"backups from the environment", nil, map[string]string{"PARLEY_BACKUP_DIR": "/b", "PARLEY_BACKUP_EVERY": "6h", "PARLEY_BACKUP_KEEP": "2"},
+			func(c serveConfig) bool {
+				return c.BackupDir == "/b" && c.BackupEvery == 6*time.Hour && c.BackupKeep == 2
+			}, ""},
+		{"backup schedule off", []string{"--backup-dir", "/b", "--backup-every", "0"}, nil,
+			func(c serveConfig) bool { return c.BackupDir == "/b" && c.BackupEvery == 0 }, ""},
+		{"bad backup interval", []string{"--backup-dir", "/b", "--backup-every", "daily"}, nil, nil, "--backup-every"},
+		{"too short backup interval", []string{"--backup-dir", "/b", "--backup-every", "10ms"}, nil, nil, "--backup-every"},
+		{"backup interval without dir", []string{"--backup-every", "1h"}, nil, nil, "--backup-dir"},
+		{"bad backup keep", nil, map[string]string{"PARLEY_BACKUP_KEEP": "0"}, nil, "--backup-keep"},
 		{"metrics token is no flag", []string{"--metrics-token", "s3cret"}, nil, nil, "metrics-token"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,8 @@
 //	parley user passwd NAME          change a user's password (password on stdin)
 //	parley user list                 list users and their roles
 //	parley health [URL]      check a running server's /healthz (exit 0 on a 200)
+//	parley backup FILE [--data DIR]  back up the server running on DIR into FILE
+//	parley restore FILE --data DIR   create a new data directory from a backup
 //	parley version           print the version
 //
 // Every flag has a PARLEY_* environment equivalent; see parley -h.
@@ -50,10 +52,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "health":
 		return healthCmd(ctx, args, getenv, stderr)
+	case "backup":
+		return backupCmd(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(args, getenv, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "parley", version)
 		return err
 	default:
-		return fmt.Errorf("unknown command %q (want serve, user, health or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, user, health, backup, restore or version)", cmd)
 	}
 }

@@ -34,13 +34,13 @@ var listenRE = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 
 // start runs the binary's serve command on a free port over dir and
 // returns its base URL and a stop function that waits for a clean exit.
-func start(t *testing.T, dir string) (string, func()) {
+func start(t *testing.T, dir string, flags ...string) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, logs, logs)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), func(string) string { return "" }, logs, logs)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -32,11 +32,27 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if err := ensureAdmin(ctx, store, cfg, log); err != nil {
 		return err
 	}
+	// Closed before the store (defers run last-first): no backup outlives it.
+	// A socket that cannot be made (a data path too long for a Unix
+	// socket, say) costs the backup command, not the service.
+	backups, err := listenBackup(cfg.Data, store, log)
+	if err != nil {
+		log.Warn("no backup socket: parley backup cannot reach this server", slog.Any("err", err))
+	}
+	defer backups.Close()
 	srv, err := server.New(ctx, store, server.Config{
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
 		AllowPrivateCallbacks: cfg.PrivateTargets, MaxStreamsPerClient: cfg.MaxStreams, Mail: cfg.Mail,
 		MetricsToken: cfg.MetricsToken,
+		Operations: func() (int64, time.Time) {
+			lsm, vlog := store.Sizes()
+			last := backups.Last()
+			if t := lastScheduledBackup(cfg.BackupDir); t.After(last) {
+				last = t
+			}
+			return lsm + vlog, last
+		},
 	})
 	if err != nil {
 		return err
@@ -45,6 +61,13 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		if err := srv.EnsureDemo(ctx); err != nil {
 			return err
 		}
+	}
+	if cfg.BackupDir != "" && cfg.BackupEvery > 0 {
+		bctx, stopBackups := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go scheduledBackups(bctx, store, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log, done)
+		defer func() { stopBackups(); <-done }() // before the store closes
+		log.Info("scheduled backups", slog.String("dir", cfg.BackupDir), slog.Duration("every", cfg.BackupEvery), slog.Int("keep", cfg.BackupKeep))
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

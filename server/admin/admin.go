@@ -101,6 +101,10 @@ type Config struct {
 	MailEnabled bool
 	// Deliveries is how many recent webhook deliveries a site's page lists.
 	Deliveries int
+	// Operations reports the bytes of data on disk and when the last
+	// backup was taken (zero: none known), shown to instance admins on
+	// the dashboard; nil shows nothing.
+	Operations func() (dataBytes int64, lastBackup time.Time)
 }
 
 // Handler serves the admin page.

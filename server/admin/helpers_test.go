@@ -52,7 +52,7 @@ type env struct {
 	foreign storage.Comment // an approved comment on other
 }
 
-func newEnv(t *testing.T, signup bool) *env {
+func newEnv(t *testing.T, signup bool, ops ...func() (int64, time.Time)) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
 	st, err := badgerstore.Open(t.TempDir(), badgerstore.Options{})
@@ -63,7 +63,11 @@ func newEnv(t *testing.T, signup bool) *env {
 	e.store = st
 	// app.Test's connections come from 0.0.0.0: as a trusted proxy, it
 	// lets a sign-in say which address it comes from (signInFrom).
-	e.srv, err = server.New(e.ctx, st, server.Config{BaseURL: baseURL, Now: e.clock.Now, Signup: signup, TrustedProxies: []string{"0.0.0.0"}})
+	cfg := server.Config{BaseURL: baseURL, Now: e.clock.Now, Signup: signup, TrustedProxies: []string{"0.0.0.0"}}
+	if len(ops) > 0 {
+		cfg.Operations = ops[0]
+	}
+	e.srv, err = server.New(e.ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,29 @@ type dashboardView struct {
 	Sites []siteRow
 	Email string
 	Mail  bool // the instance sends e-mail
+	// Ops is set for instance admins when Config.Operations is.
+	Ops *opsView
+}
+
+// opsView is the instance's data size and last backup.
+type opsView struct {
+	DataSize   string
+	LastBackup time.Time
+}
+
+// byteSize writes n bytes in binary units, e.g. "12.3 MiB".
+func byteSize(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f, unit := float64(n)/1024, "KiB"
+	for _, u := range []string{"MiB", "GiB", "TiB"} {
+		if f < 1024 {
+			break
+		}
+		f, unit = f/1024, u
+	}
+	return fmt.Sprintf("%.1f %s", f, unit)
 }
 
 // visibleSites are the sites u holds a role on; all of them for an admin.
@@ -67,7 +90,12 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, "dashboard", "Your sites", dashboardView{Sites: rows, Email: u.Email, Mail: h.cfg.MailEnabled})
+	view := dashboardView{Sites: rows, Email: u.Email, Mail: h.cfg.MailEnabled}
+	if u.Admin && h.cfg.Operations != nil {
+		size, last := h.cfg.Operations()
+		view.Ops = &opsView{DataSize: byteSize(size), LastBackup: last}
+	}
+	return h.render(c, "dashboard", "Your sites", view)
 }
 
 // createSite registers a new site owned by the signed-in user. Where
