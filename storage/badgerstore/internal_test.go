@@ -116,3 +116,20 @@ func TestMemTableForOlderLogs(t *testing.T) {
 		t.Fatalf("with a 16 MB log: %d, want 8 MB", got)
 	}
 }
+
+// TestSizesMeasureNow: Sizes counts what is on disk at once, tables and
+// logs, not Badger's figure of a minute ago.
+func TestSizesMeasureNow(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	_, before := s.Sizes()
+	if err := s.CreateSite(context.Background(), storage.Site{ID: "blog", Settings: storage.DefaultSiteSettings()}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 50; i++ {
+		postComment(t, s, "p")
+	}
+	lsm, logs := s.Sizes()
+	if lsm < 0 || logs <= before || logs > 1<<30 {
+		t.Fatalf("Sizes after 50 comments: lsm %d, logs %d (before %d); want the write-ahead log grown, not its preallocated length", lsm, logs, before)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,6 +56,7 @@ type Store struct {
 	// conflict check would still keep them from sharing a message).
 	claims sync.Mutex
 
+	dir       string // the data directory ("" in memory)
 	closeOnce sync.Once
 	closeErr  error
 	stopGC    chan struct{}
@@ -81,6 +83,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s := &Store{
 		db:     db,
+		dir:    dir,
 		log:    logger,
 		sites:  &readCache[string, storage.Site]{budget: 10000, clone: cloneSite},
 		pages:  &readCache[pageID, storage.Page]{budget: pageCacheBytes, cost: pageCost},
@@ -290,6 +293,22 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 	return s.db.View(fn)
 }
 
-// Sizes returns the bytes of the database on disk: the LSM tree and the
-// value log, as Badger last measured them (it does so every minute).
-func (s *Store) Sizes() (lsm, vlog int64) { return s.db.Size() }
+// Sizes returns the bytes the database takes on disk, measured now: the
+// LSM tree's tables, and the rest (value log, write-ahead logs, manifest).
+// Badger preallocates its log files, so what counts is the space their
+// blocks take, not their length.
+func (s *Store) Sizes() (lsm, vlog int64) {
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if n := diskUsage(fi); strings.HasSuffix(e.Name(), ".sst") {
+			lsm += n
+		} else {
+			vlog += n
+		}
+	}
+	return lsm, vlog
+}
