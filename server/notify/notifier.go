@@ -110,6 +110,9 @@ func (n *Notifier) run() {
 }
 
 func (n *Notifier) handle(ctx context.Context, e live.Event) error {
+	if e.Kind == live.Scored {
+		return nil // votes send nothing: no reads for them
+	}
 	c := &e.Comment
 	site, err := n.cfg.Store.Site(ctx, c.SiteID)
 	if errors.Is(err, storage.ErrNotFound) {
