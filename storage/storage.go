@@ -296,6 +296,8 @@ type Store interface {
 	AccountStore
 	// The outbox and reply-notification subscribers: see outbox.go.
 	OutboxStore
+	// Imports, exports and readers' data removal: see portstore.go.
+	PortStore
 
 	// Secret returns the named instance secret, creating 32 random bytes on
 	// first use. It keys hashes such as the IP hash.

@@ -69,6 +69,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("PruneMessages", func(t *testing.T) { testPruneMessages(t, open) })
 	t.Run("Subscribers", func(t *testing.T) { testSubscribers(t, open) })
 	t.Run("DeleteSiteOutbox", func(t *testing.T) { testDeleteSiteOutbox(t, open) })
+	t.Run("ImportComments", func(t *testing.T) { testImportComments(t, open) })
+	t.Run("PurgeComments", func(t *testing.T) { testPurgeComments(t, open) })
+	t.Run("SiteVotes", func(t *testing.T) { testSiteVotes(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.
