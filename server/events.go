@@ -90,6 +90,8 @@ func pageEvent(e *live.Event) []byte {
 	var name string
 	var data any
 	switch approved := cm.Status == storage.StatusApproved; {
+	case e.Kind == live.Reloaded:
+		return []byte(live.Resync)
 	case !e.Public():
 		return nil
 	case !approved:

@@ -14,6 +14,10 @@ const (
 	Created Kind = "created" // a new comment, of any status
 	Changed Kind = "changed" // its status, body or pin changed
 	Scored  Kind = "scored"  // its score changed
+	// Reloaded: many comments of the page changed at once (an import, or
+	// undoing one); Comment names only the site and page. Readers reload
+	// the page, and nothing is sent about its comments.
+	Reloaded Kind = "reloaded"
 )
 
 // Event is one change to one comment, published after it was stored.

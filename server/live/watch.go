@@ -13,7 +13,8 @@ type watched struct {
 }
 
 // Watch returns store with its comment writes (CreateComment,
-// UpdateComment, SetVote) published on bus once they are stored. Every
+// UpdateComment, SetVote; ImportComments and PurgeComments as Reloaded)
+// published on bus once they are stored. Every
 // handler writes through the returned Store, so no change goes unreported.
 // The event is published after the write is durable; a process that dies
 // in between loses the event, not the write (streams then catch up by
@@ -48,6 +49,28 @@ func (w *watched) SetVote(ctx context.Context, v storage.Vote) (storage.Comment,
 	}
 	w.publish(ctx, Event{Kind: Scored, Comment: c})
 	return c, nil
+}
+
+func (w *watched) ImportComments(ctx context.Context, page storage.Page, comments []storage.Comment, votes []storage.Vote) (int, error) {
+	n, err := w.Store.ImportComments(ctx, page, comments, votes)
+	if err != nil {
+		return n, err
+	}
+	w.reloaded(ctx, page.SiteID, page.Key)
+	return n, nil
+}
+
+func (w *watched) PurgeComments(ctx context.Context, siteID, pageKey string, ids []string) error {
+	if err := w.Store.PurgeComments(ctx, siteID, pageKey, ids); err != nil {
+		return err
+	}
+	w.reloaded(ctx, siteID, pageKey)
+	return nil
+}
+
+// reloaded publishes that a page changed as a whole.
+func (w *watched) reloaded(ctx context.Context, siteID, pageKey string) {
+	w.publish(ctx, Event{Kind: Reloaded, Comment: storage.Comment{SiteID: siteID, PageKey: pageKey}})
 }
 
 // publish stamps e with the page's version after the write. If the page

@@ -110,8 +110,8 @@ func (n *Notifier) run() {
 }
 
 func (n *Notifier) handle(ctx context.Context, e live.Event) error {
-	if e.Kind == live.Scored {
-		return nil // votes send nothing: no reads for them
+	if e.Kind == live.Scored || e.Kind == live.Reloaded {
+		return nil // votes and imports send nothing: no reads for them
 	}
 	c := &e.Comment
 	site, err := n.cfg.Store.Site(ctx, c.SiteID)
