@@ -89,6 +89,34 @@ func TestWatchPublishesEveryCommentWrite(t *testing.T) {
 	}
 }
 
+func TestWatchPublishesImportsAsReloaded(t *testing.T) {
+	ctx := context.Background()
+	bus := NewMemory()
+	sub := bus.Subscribe(16)
+	defer sub.Close()
+	store := Watch(openStore(t), bus)
+	page := storage.Page{SiteID: "blog", Key: "p1"}
+	a, b := comment("p1", storage.StatusApproved), comment("p1", storage.StatusApproved)
+	if _, err := store.ImportComments(ctx, page, []storage.Comment{a, b}, nil); err != nil {
+		t.Fatal(err)
+	}
+	e := next(t, sub.C)
+	if e.Kind != Reloaded || e.Comment.PageKey != "p1" || e.Comment.ID != "" || e.Version == 0 {
+		t.Fatalf("import: %+v, want one Reloaded event for the page", e)
+	}
+	if err := store.PurgeComments(ctx, "blog", "p1", []string{a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if e = next(t, sub.C); e.Kind != Reloaded || e.Version <= 1 {
+		t.Fatalf("purge: %+v", e)
+	}
+	select {
+	case e := <-sub.C:
+		t.Fatalf("an import published more than one event per page: %+v", e)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
 func event(page string, v int64) Event {
 	c := comment(page, storage.StatusApproved)
 	return Event{Kind: Created, Version: v, Comment: c}
