@@ -106,8 +106,4 @@ func (s *Server) clientAddr(c *fiber.Ctx) netip.Addr {
 // ipHash is a keyed hash of the client's address: it lets bans and rate
 // limits recognise an address without the raw IP ever being stored. An
 // IPv6 client is hashed by its /64, which one client usually holds whole.
-func (s *Server) ipHash(c *fiber.Ctx) string {
-	m := hmac.New(sha256.New, s.ipKey)
-	m.Write([]byte(clientip.Key(s.clientAddr(c)).String()))
-	return hex.EncodeToString(m.Sum(nil)[:16])
-}
+func (s *Server) ipHash(c *fiber.Ctx) string { return clientip.Hash(s.ipKey, s.clientAddr(c)) }

@@ -1,6 +1,9 @@
 package clientip
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/netip"
@@ -158,6 +161,15 @@ func Key(a netip.Addr) netip.Prefix {
 		return p
 	}
 	return netip.Prefix{}
+}
+
+// Hash is the keyed hash under which Parley knows an address without
+// storing it: HMAC-SHA-256 of Key(a) under key, 16 bytes in hex. Bans and
+// rate limits match it, imported comments carry it.
+func Hash(key []byte, a netip.Addr) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(Key(a).String()))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Peer returns the IP address of a connection's remote end as reported by

@@ -72,6 +72,15 @@ func (p *Poster) Render(site storage.Site, markdown string) Body {
 	return Body{markdown: markdown, html: p.renderer.Render(markdown, opts), rendered: true}
 }
 
+// RenderHTML turns HTML from another comment system into a Body: the HTML
+// sanitized as Render's output is, and its plain text as the Markdown an
+// editor starts from.
+func (p *Poster) RenderHTML(site storage.Site, html string) Body {
+	opts := render.Options{AllowLinks: site.Settings.AllowLinks, AllowImages: site.Settings.AllowImages}
+	clean := p.renderer.CleanHTML(html, opts)
+	return Body{markdown: render.Text(clean), html: clean, rendered: true}
+}
+
 // Add stores d as a new comment of site. Store errors
 // (storage.ErrParentNotFound and the like) are returned as they are.
 func (p *Poster) Add(ctx context.Context, site storage.Site, d Draft) (storage.Comment, error) {

@@ -111,6 +111,12 @@ func (r *Renderer) convert(src []byte, opts Options) string {
 	return r.clean(buf.Bytes(), opts)
 }
 
+// CleanHTML sanitizes HTML from elsewhere (an imported comment) with the
+// same allowlist and serializer as a rendered body (stages 3 and 4).
+func (r *Renderer) CleanHTML(html string, opts Options) string {
+	return r.clean([]byte(strings.ToValidUTF8(html, "\uFFFD")), opts)
+}
+
 // clean runs the sanitizer and the re-serializer over HTML. It is separate
 // from Render so tests can feed it hostile HTML directly: the sanitizer must
 // hold even if the Markdown stage someday lets markup through.
