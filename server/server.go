@@ -206,6 +206,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		DefaultRates: s.pipeline.SiteDefaults(),
 		Tokens:       s.tokens, Hub: s.hub, MailEnabled: cfg.Mail.Enabled(),
 		Operations: cfg.Operations,
+		Import:     s.Import, Export: s.Export,
 	})
 	if err != nil {
 		s.hub.Close()
@@ -231,6 +232,8 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		// clientip), not by fiber, whose Ctx.IP believes the leftmost
 		// forwarded address: the one a client writes itself.
 	})
+	// Import uploads are the one body allowed past bodyLimit.
+	s.app.Server().HeaderReceived = s.admin.RequestConfig
 	if err := s.startMessages(store); err != nil {
 		s.hub.Close()
 		return nil, err
@@ -313,6 +316,8 @@ func (s *Server) routes() {
 	site.Post("/counts", s.counts)
 	site.Get("/events", s.events)
 	site.Get("/feed.atom", s.feed)
+	site.Get("/me", s.myData)
+	site.Delete("/me", s.eraseMyData)
 	s.app.Use(notFoundRoute)
 }
 

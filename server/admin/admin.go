@@ -48,7 +48,9 @@
 package admin
 
 import (
+	"context"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -56,6 +58,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/importer"
 	"github.com/parley-dev/parley/server/live"
 	"github.com/parley-dev/parley/server/notify"
 	"github.com/parley-dev/parley/server/posting"
@@ -105,6 +108,10 @@ type Config struct {
 	// backup was taken (zero: none known), shown to instance admins on
 	// the dashboard; nil shows nothing.
 	Operations func() (dataBytes int64, lastBackup time.Time)
+	// Import and Export run a site's imports and write its export (the
+	// server's, through its store).
+	Import func(ctx context.Context, r io.Reader, opts importer.Options) (importer.Report, error)
+	Export func(ctx context.Context, w io.Writer, siteID string) error
 }
 
 // Handler serves the admin page.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parley-dev/parley/server/importer"
 	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/storage"
 )
@@ -43,7 +44,8 @@ var funcs = template.FuncMap{
 	"minutes": func(d time.Duration) int {
 		return int(d.Minutes())
 	},
-	"reason": moderation.HoldText,
+	"reason":     moderation.HoldText,
+	"formatName": importer.Format.Title,
 	"short": func(s string, n int) string {
 		if r := []rune(s); len(r) > n {
 			return string(r[:n]) + "…"

@@ -28,6 +28,8 @@ import (
 //	GET  /admin/sites/:site/pages, POST …/pages     lock, unlock, retitle pages
 //	GET  /admin/sites/:site/bans, POST …/bans[/lift]
 //	GET  /admin/sites/:site/audit                   the audit log
+//	GET  /admin/sites/:site/data                    import and export (owner)
+//	POST /admin/sites/:site/export|import           download the export; import a file (owner)
 func (h *Handler) Mount(r fiber.Router) {
 	g := r.Group("/admin", headers, h.catch, h.loadSession)
 	g.Get("/assets/:file", h.asset)
@@ -66,6 +68,9 @@ func (h *Handler) Mount(r fiber.Router) {
 	s.Post("/bans", mod, h.addBan)
 	s.Post("/bans/lift", mod, h.liftBan)
 	s.Get("/audit", mod, h.auditPage)
+	s.Get("/data", own, h.dataPage)
+	s.Post("/export", own, h.export)
+	s.Post("/import", own, h.importFile)
 }
 
 // asset serves the admin script and style sheet under their hashed names.

@@ -156,7 +156,16 @@ var routes = map[string]route{
 				t.Errorf("bans left: %v", bans)
 			}
 		}},
-	"audit": {method: "GET", path: fixed("/admin/sites/blog/audit"), site: true, want: 200},
+	"audit":     {method: "GET", path: fixed("/admin/sites/blog/audit"), site: true, want: 200},
+	"data page": {method: "GET", path: fixed("/admin/sites/blog/data"), site: true, owner: true, want: 200},
+	"export": {method: "POST", path: fixed("/admin/sites/blog/export"), site: true, owner: true, want: 200,
+		check: func(t *testing.T, e *env) {
+			if log, _ := e.store.Audit(e.ctx, "blog", 1); len(log) != 1 || log[0].Action != "export" {
+				t.Errorf("the export is not in the audit log: %+v", log)
+			}
+		}},
+	// A form that is not an upload: refused, after the tenancy checks.
+	"import": {method: "POST", path: fixed("/admin/sites/blog/import"), form: vals("format", "disqus"), site: true, owner: true, want: 422},
 }
 
 // TestRoutes tries every admin route without a session, without a CSRF

@@ -55,6 +55,8 @@ const (
 	// Links are the confirmations of links in e-mails (reply
 	// notifications, unsubscribing, staff actions).
 	Links Action = "link"
+	// ReaderData are a reader's exports and erasures of their own data.
+	ReaderData Action = "reader-data"
 )
 
 // Rates are the instance's rate limits: how many of each action one
@@ -64,7 +66,7 @@ type Rates map[Action]int
 // DefaultRates protect a public site while leaving a lively discussion
 // alone: a reader writing a comment a minute never meets them.
 func DefaultRates() Rates {
-	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600, Links: 30}
+	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600, Links: 30, ReaderData: 10}
 }
 
 // rate is the limit of action a on site: the site's own setting, else the
