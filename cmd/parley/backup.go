@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/server/importer"
 	"github.com/parley-dev/parley/storage/badgerstore"
 )
 
@@ -31,7 +34,8 @@ A backup is one consistent snapshot taken while the server keeps running; it
 is read through DIR/parley.sock, so run it as a user who can reach DIR.
 Restore only into a new or empty directory, with no server running on it.`
 
-// backupSocket serves GET /backup on a Unix socket in the data directory.
+// backupSocket serves GET /backup, POST /import and GET /export on a Unix
+// socket in the data directory.
 type backupSocket struct {
 	path string
 	srv  *http.Server
@@ -43,7 +47,7 @@ type backupSocket struct {
 // listenBackup starts the socket server for store in data, replacing a
 // stale socket left by a server that did not stop cleanly (the store is
 // open, so no other server runs on data).
-func listenBackup(data string, store *badgerstore.Store, log *slog.Logger) (*backupSocket, error) {
+func listenBackup(data string, store *badgerstore.Store, srv *server.Server, log *slog.Logger) (*backupSocket, error) {
 	path := filepath.Join(data, socketName)
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("backup socket: %w", err)
@@ -66,6 +70,40 @@ func listenBackup(data string, store *badgerstore.Store, log *slog.Logger) (*bac
 		}
 		b.last.Store(time.Now().UnixNano())
 		log.Info("backup served")
+	})
+	mux.HandleFunc("POST /import", func(w http.ResponseWriter, r *http.Request) {
+		opts, err := importOptions(r.Context(), store, r.URL.Query())
+		var report importer.Report
+		if err == nil {
+			report, err = srv.Import(r.Context(), r.Body, opts)
+		}
+		if err == nil && opts.CreateSite && !opts.DryRun {
+			err = grantOwner(r.Context(), store, opts.Site)
+		}
+		out := struct {
+			Report importer.Report `json:"report"`
+			Error  string          `json:"error,omitempty"`
+		}{Report: report}
+		if err != nil {
+			out.Error = err.Error()
+			log.Warn("import failed", slog.String("site", opts.Site.ID), slog.Any("err", err))
+		} else if !opts.DryRun {
+			log.Info("import done", slog.String("site", opts.Site.ID), slog.Int("comments", report.Total()))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(out)
+	})
+	mux.HandleFunc("GET /export", func(w http.ResponseWriter, r *http.Request) {
+		site := r.URL.Query().Get("site")
+		if _, err := store.Site(r.Context(), site); err != nil {
+			http.Error(w, fmt.Sprintf("no site %q", site), http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		if err := srv.Export(r.Context(), w, site); err != nil {
+			log.Warn("export failed", slog.String("site", site), slog.Any("err", err))
+			panic(http.ErrAbortHandler) // cut the stream: the client sees it incomplete
+		}
 	})
 	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -7,6 +7,8 @@
 //	parley health [URL]      check a running server's /healthz (exit 0 on a 200)
 //	parley backup FILE [--data DIR]  back up the server running on DIR into FILE
 //	parley restore FILE --data DIR   create a new data directory from a backup
+//	parley import FORMAT FILE --site ID  import another comment system's export
+//	parley export --site ID [--out FILE] write a site's Parley export
 //	parley version           print the version
 //
 // Every flag has a PARLEY_* environment equivalent; see parley -h.
@@ -56,10 +58,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCmd(ctx, args, getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(args, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "parley", version)
 		return err
 	default:
-		return fmt.Errorf("unknown command %q (want serve, user, health, backup, restore or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, user, health, backup, restore, import, export or version)", cmd)
 	}
 }

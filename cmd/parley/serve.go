@@ -32,14 +32,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if err := ensureAdmin(ctx, store, cfg, log); err != nil {
 		return err
 	}
-	// Closed before the store (defers run last-first): no backup outlives it.
-	// A socket that cannot be made (a data path too long for a Unix
-	// socket, say) costs the backup command, not the service.
-	backups, err := listenBackup(cfg.Data, store, log)
-	if err != nil {
-		log.Warn("no backup socket: parley backup cannot reach this server", slog.Any("err", err))
-	}
-	defer backups.Close()
+	var backups *backupSocket
 	srv, err := server.New(ctx, store, server.Config{
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
@@ -57,6 +50,14 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	// Closed before the store (defers run last-first): no backup outlives it.
+	// A socket that cannot be made (a data path too long for a Unix
+	// socket, say) costs the backup, import and export commands, not the
+	// service.
+	if backups, err = listenBackup(cfg.Data, store, srv, log); err != nil {
+		log.Warn("no backup socket: parley backup, import and export cannot reach this server", slog.Any("err", err))
+	}
+	defer backups.Close()
 	if cfg.Demo {
 		if err := srv.EnsureDemo(ctx); err != nil {
 			return err

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/server/importer"
+	"github.com/parley-dev/parley/server/importer/native"
+	"github.com/parley-dev/parley/storage"
+	"github.com/parley-dev/parley/storage/badgerstore"
+)
+
+const importUsage = `usage:
+  parley import FORMAT FILE --site ID [--rule OLD=NEW]... [--dry-run] [--owner USER] [--data DIR]
+  parley export --site ID [--out FILE] [--data DIR]
+
+FORMAT is one of: disqus, wordpress, remark42, commento, isso, parley.
+FILE may be gzipped. --dry-run reads the whole file and reports what an
+import would do, storing nothing. --rule rewrites the start of the pages'
+URLs (a moved blog: --rule https://old.example/=https://new.example/), and
+may be given more than once. Importing the same file again adds nothing.
+A Parley export creates its site when --site does not exist yet, owned by
+--owner USER. With a server running on DIR, import and export go through
+it (DIR/parley.sock); otherwise they open DIR themselves.
+export writes FILE (default: standard output).`
+
+// portArgs are the flags of import and export.
+type portArgs struct {
+	format, file, site, owner, out, data string
+	rules                                []string
+	dryRun                               bool
+}
+
+func parsePortArgs(args []string, getenv func(string) string, positional int) (portArgs, bool, error) {
+	a := portArgs{data: getenv("PARLEY_DATA")}
+	if a.data == "" {
+		a.data = "./parley-data"
+	}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || args[i] == "-" {
+			pos = append(pos, args[i])
+			continue
+		}
+		if name == "h" || name == "help" {
+			return a, true, nil
+		}
+		if name == "dry-run" {
+			a.dryRun = true
+			continue
+		}
+		target := map[string]*string{"site": &a.site, "owner": &a.owner, "out": &a.out, "data": &a.data}[name]
+		var rule string
+		if name == "rule" {
+			target = &rule
+		}
+		if target == nil {
+			return a, false, fmt.Errorf("unknown flag %s\n%s", args[i], importUsage)
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return a, false, fmt.Errorf("--%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		*target = value
+		if name == "rule" {
+			a.rules = append(a.rules, rule)
+		}
+	}
+	if len(pos) != positional {
+		return a, false, errors.New(importUsage)
+	}
+	if positional == 2 {
+		a.format, a.file = pos[0], pos[1]
+	}
+	if a.site == "" {
+		return a, false, errors.New("give the site with --site ID")
+	}
+	return a, false, nil
+}
+
+// importCmd is parley import FORMAT FILE --site ID.
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	a, help, err := parsePortArgs(args, getenv, 2)
+	if help {
+		io.WriteString(stderr, importUsage+"\n")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	q := importQuery(a)
+	if _, err := importer.ParseFormat(a.format); err != nil {
+		return err
+	}
+	for _, r := range a.rules {
+		if _, err := importer.ParseRule(r); err != nil {
+			return err
+		}
+	}
+	f, err := os.Open(a.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var report importer.Report
+	// The HTTP client closes the body it is given, even when it cannot
+	// connect, so it gets one that does not close the file: the direct
+	// import reads it again from the start.
+	res, err := socketRequest(ctx, a.data, "POST", "/import?"+q.Encode(), io.NopCloser(f))
+	switch {
+	case errors.Is(err, errNoServer):
+		if _, err = f.Seek(0, io.SeekStart); err == nil {
+			report, err = importDirect(ctx, a.data, q, f)
+		}
+	case err == nil:
+		defer res.Body.Close()
+		report, err = decodeImport(res)
+	}
+	if err != nil {
+		return err
+	}
+	printReport(stdout, report)
+	return nil
+}
+
+// importQuery is how the import's options travel to a running server.
+func importQuery(a portArgs) url.Values {
+	q := url.Values{"format": {a.format}, "site": {a.site}, "rule": a.rules}
+	if a.dryRun {
+		q.Set("dry_run", "1")
+	}
+	if a.owner != "" {
+		q.Set("owner", a.owner)
+	}
+	return q
+}
+
+// importOptions reads an import's options and finds its site: an existing
+// one, or for a Parley export with an owner a new one.
+func importOptions(ctx context.Context, store storage.Store, q url.Values) (importer.Options, error) {
+	format, err := importer.ParseFormat(q.Get("format"))
+	if err != nil {
+		return importer.Options{}, err
+	}
+	opts := importer.Options{Format: format, DryRun: q.Get("dry_run") != ""}
+	for _, r := range q["rule"] {
+		rule, err := importer.ParseRule(r)
+		if err != nil {
+			return opts, err
+		}
+		opts.Rules = append(opts.Rules, rule)
+	}
+	id, owner := q.Get("site"), q.Get("owner")
+	opts.Site, err = store.Site(ctx, id)
+	switch {
+	case err == nil:
+		return opts, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return opts, err
+	case format != importer.Parley || owner == "":
+		return opts, fmt.Errorf("%w: no site %q: create it in the admin page first (a Parley export can create it: give --owner USER)", importer.ErrInput, id)
+	}
+	if _, err := store.User(ctx, owner); err != nil {
+		return opts, fmt.Errorf("%w: --owner %q: no such user", importer.ErrInput, owner)
+	}
+	opts.Site = storage.Site{ID: id, OwnerID: owner, Settings: storage.DefaultSiteSettings()}
+	opts.CreateSite = true
+	return opts, nil
+}
+
+// importDirect imports into the data directory itself, with no server
+// running on it.
+func importDirect(ctx context.Context, data string, q url.Values, r io.Reader) (importer.Report, error) {
+	store, err := openPortStore(data)
+	if err != nil {
+		return importer.Report{}, err
+	}
+	defer store.Close()
+	opts, err := importOptions(ctx, store, q)
+	if err != nil {
+		return importer.Report{}, err
+	}
+	key, err := store.Secret(ctx, "ip-hash")
+	if err != nil {
+		return importer.Report{}, err
+	}
+	opts.HashIP = server.AddrHasher(key)
+	report, err := importer.Run(ctx, store, r, opts)
+	if err == nil && opts.CreateSite && !opts.DryRun {
+		err = grantOwner(ctx, store, opts.Site)
+	}
+	return report, err
+}
+
+// grantOwner gives a site created by an import to its owner.
+func grantOwner(ctx context.Context, store storage.Store, site storage.Site) error {
+	_, err := store.UpdateUser(ctx, site.OwnerID, func(u *storage.User) error {
+		if u.Roles == nil {
+			u.Roles = map[string]storage.Role{}
+		}
+		u.Roles[site.ID] = storage.RoleOwner
+		return nil
+	})
+	return err
+}
+
+// openPortStore opens an existing data directory, refusing to create one.
+func openPortStore(data string) (*badgerstore.Store, error) {
+	if _, err := os.Stat(filepath.Join(data, "MANIFEST")); err != nil {
+		return nil, fmt.Errorf("%s holds no Parley data (start parley once with --data %s, or give the right --data)", data, data)
+	}
+	store, err := badgerstore.Open(data, badgerstore.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open data directory %s (a server runs on it, but its socket %s cannot be reached?): %w", data, socketName, err)
+	}
+	return store, nil
+}
+
+// decodeImport reads the running server's answer to an import.
+func decodeImport(res *http.Response) (importer.Report, error) {
+	var out struct {
+		Report importer.Report `json:"report"`
+		Error  string          `json:"error"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return out.Report, fmt.Errorf("import: the server answered %s", res.Status)
+	}
+	if out.Error != "" {
+		return out.Report, errors.New(out.Error)
+	}
+	return out.Report, nil
+}
+
+// printReport writes what an import did for a person to read.
+func printReport(w io.Writer, r importer.Report) {
+	verb := "imported"
+	if r.DryRun {
+		verb = "dry run: would import"
+	}
+	fmt.Fprintf(w, "%s %d new comments on %d pages (the file holds %d threads, %d comments)\n", verb, r.Total(), r.Pages, r.Threads, r.Comments)
+	for _, st := range []storage.Status{storage.StatusApproved, storage.StatusPending, storage.StatusSpam, storage.StatusDeleted} {
+		if n := r.Imported[st]; n > 0 {
+			fmt.Fprintf(w, "  %6d %s\n", n, st)
+		}
+	}
+	if r.Existing > 0 {
+		fmt.Fprintf(w, "  %6d already here from an earlier import (skipped)\n", r.Existing)
+	}
+	if r.Orphans > 0 {
+		fmt.Fprintf(w, "  %6d replies to comments not in the file, shown at the top level\n", r.Orphans)
+	}
+	if r.Votes > 0 {
+		fmt.Fprintf(w, "  %6d votes\n", r.Votes)
+	}
+	if r.SiteCreated {
+		fmt.Fprintln(w, "  the site was created from the file")
+	}
+	for _, s := range r.Skipped {
+		fmt.Fprintf(w, "  %6d skipped: %s", s.Count, s.Reason)
+		if len(s.Examples) > 0 {
+			fmt.Fprintf(w, " (e.g. %s)", strings.Join(s.Examples, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// exportCmd is parley export --site ID [--out FILE].
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	a, help, err := parsePortArgs(args, getenv, 0)
+	if help {
+		io.WriteString(stderr, importUsage+"\n")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		res, err := socketRequest(ctx, a.data, "GET", "/export?"+url.Values{"site": {a.site}}.Encode(), nil)
+		if errors.Is(err, errNoServer) {
+			store, err := openPortStore(a.data)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			return native.Write(ctx, w, store, a.site, time.Now())
+		}
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+			return fmt.Errorf("export: %s", strings.TrimSpace(string(msg)))
+		}
+		_, err = io.Copy(w, res.Body)
+		return err
+	}
+	if a.out == "" || a.out == "-" {
+		return write(stdout)
+	}
+	if err := writeFileAtomic(a.out, write); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stderr, "wrote %s\n", a.out)
+	return nil
+}
+
+// errNoServer: no server answers on the data directory's socket.
+var errNoServer = errors.New("no server running")
+
+// socketRequest sends a request to the server running on data.
+func socketRequest(ctx context.Context, data, method, path string, body io.Reader) (*http.Response, error) {
+	sock := filepath.Join(data, socketName)
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		},
+	}}
+	req, err := http.NewRequestWithContext(ctx, method, "http://parley"+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return nil, errNoServer
+		}
+		return nil, unwrapURLError(err)
+	}
+	return res, nil
+}
