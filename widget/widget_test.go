@@ -193,7 +193,7 @@ func TestLocaleMapInBundles(t *testing.T) {
 }
 
 // TestLaterBundle checks that what comes after the thread (the Report
-// dialog, the form's defences) is a bundle of its own: out of embed.js,
+// dialog, the form's defences, "Your data") is a bundle of its own: out of embed.js,
 // which knows its path, and registering itself on its global.
 func TestLaterBundle(t *testing.T) {
 	a := mustBuild(t)
@@ -216,7 +216,8 @@ func TestLaterBundle(t *testing.T) {
 	}
 	// Its strings and code travel with it, not in embed.js; and it carries
 	// no more of English than its own strings.
-	for _, s := range []string{"Why report this comment?", "already_flagged", "Send anyway", "honeypot", "Delete this comment?"} {
+	for _, s := range []string{"Why report this comment?", "already_flagged", "Send anyway", "honeypot", "Delete this comment?",
+		"Your comment was deleted.", "Download my comments", "createObjectURL"} {
 		if bytes.Contains(embed.Body, []byte(s)) {
 			t.Errorf("embed.js contains %q, which belongs to %s", s, flag)
 		}

@@ -5,34 +5,37 @@
 // server could not be reached.
 import { setToken, token } from './store.js';
 
-// client returns the API calls for one site on the server at base (a URL
-// ending in a slash).
+// request does one call to path under the API of the server at base (a
+// URL ending in a slash) and resolves to the answer. The later bundle's
+// calls (mydata.js) use it too.
+export async function request(base, method, path, body) {
+  const headers = {};
+  const tok = token();
+  if (tok) headers.Authorization = 'Bearer ' + tok;
+  if (body) headers['Content-Type'] = 'application/json';
+  let res;
+  let data = {};
+  try {
+    res = await fetch(base + 'api/v1/' + path, {
+      method,
+      headers,
+      body: body && JSON.stringify(body),
+      credentials: 'omit',
+    });
+    if (res.status !== 204) data = await res.json().catch(() => ({}));
+  } catch {
+    throw { code: 'network' };
+  }
+  if (!res.ok) throw { status: res.status, code: 'internal', ...data.error };
+  if (data.reader_token) setToken(data.reader_token);
+  return data;
+}
+
+// client returns the API calls for one site on the server at base.
 export function client(base, site) {
   const sites = `sites/${encodeURIComponent(site)}/`;
   const comment = id => `${sites}comments/${encodeURIComponent(id)}`;
-
-  async function call(method, path, body) {
-    const headers = {};
-    const tok = token();
-    if (tok) headers.Authorization = 'Bearer ' + tok;
-    if (body) headers['Content-Type'] = 'application/json';
-    let res;
-    let data = {};
-    try {
-      res = await fetch(base + 'api/v1/' + path, {
-        method,
-        headers,
-        body: body && JSON.stringify(body),
-        credentials: 'omit',
-      });
-      if (res.status !== 204) data = await res.json().catch(() => ({}));
-    } catch {
-      throw { code: 'network' };
-    }
-    if (!res.ok) throw { status: res.status, code: 'internal', ...data.error };
-    if (data.reader_token) setToken(data.reader_token);
-    return data;
-  }
+  const call = (method, path, body) => request(base, method, path, body);
 
   return {
     list(page, sort, cursor) {

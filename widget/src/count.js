@@ -6,6 +6,11 @@
 //   <span data-parley-count="..." data-parley-count-format="number"></span>   just the number
 //   <script src="https://comments.example.com/count.js" data-site="myblog" async></script>
 //
+// So are Disqus's count links, for a blog that swapped only the script tag:
+//
+//   <a href="/posts/hello/#disqus_thread"></a>                the link's URL is the page key
+//   <span data-disqus-identifier="hello-world"></span>        the identifier is (on a link too)
+//
 // window.ParleyCount.update(root) fills the elements again, for single-page
 // apps.
 import { findScript, loadLocale, pickLang, serverBase } from './env.js';
@@ -17,10 +22,12 @@ const script = findScript('count.js', 'count');
 const d = script ? script.dataset : {};
 const base = script ? serverBase(script.src) : '';
 
-const keyOf = el => el.dataset.parleyCount || (el.href || '').split('#')[0];
+const MARKED = '[data-parley-count],a[href$="#disqus_thread"],[data-disqus-identifier]';
+
+const keyOf = el => el.dataset.parleyCount || el.dataset.disqusIdentifier || (el.href || '').split('#')[0];
 
 function update(root = document) {
-  const els = [...root.querySelectorAll('[data-parley-count]')];
+  const els = [...root.querySelectorAll(MARKED)];
   const keys = [...new Set(els.map(keyOf).filter(Boolean))];
   if (!d.site || !keys.length) return;
   const [lang, tag] = pickLang(d.lang);

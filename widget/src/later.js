@@ -1,7 +1,7 @@
 // The parts of the widget loaded after the thread is shown, in one bundle
-// of their own (widget.go): live updates and the feed link, the Report
-// dialog, the form's defences and its Preview tab, and the question before
-// a deletion. embed.js adds the bundle as a <script> once a thread is
+// of their own (widget.go): live updates, the feed link and the reader's
+// "Your data" dialog, the Report dialog, the form's defences and its
+// Preview tab, and the question before a deletion. embed.js adds the bundle as a <script> once a thread is
 // rendered (env.js later); it registers them on window.__parleyLater. It
 // shares no state with embed.js but what the widget instance w carries;
 // its English strings and styles come with it (locales/en.js later,

@@ -4,7 +4,7 @@
 // and comments that are no longer public. When the server cannot replay a
 // gap (it restarted, or too much happened), the thread is fetched again
 // and merged into what is shown. It also puts the feed link under the
-// thread. Part of the later bundle (later.js), which embed.js loads right
+// thread, and beside it the reader's "Your data" (mydata.js). Part of the later bundle (later.js), which embed.js loads right
 // after a thread is rendered (widget.js fill).
 //
 // The stream, GET .../events?page=KEY&since=VERSION, where VERSION is the
@@ -23,6 +23,7 @@
 import { article, authorName } from './comment.js';
 import { h } from './dom.js';
 import { laterText } from './i18n.js';
+import { dataLink } from './mydata.js';
 import { style } from './sheet.js';
 import { placeTree, placeUnder } from './thread.js';
 
@@ -38,7 +39,7 @@ const MAX_RETRY = 5 * 60000;
 // load, a reload and a change of sort. d is the thread answer it showed.
 export function live(w, d) {
   style(w);
-  feedLink(w);
+  dataLink(w, feedLink(w));
   if (w.stream) w.stream.stop();
   w.stream = null;
   if (!self.EventSource) return;
@@ -47,7 +48,8 @@ export function live(w, d) {
   w.stream = follow(w, d.page && d.page.version);
 }
 
-// feedLink puts the link to the page's Atom feed under the thread, once.
+// feedLink puts the link to the page's Atom feed under the thread, once,
+// and returns the paragraph it is in.
 function feedLink(w) {
   const section = w.list.parentNode;
   let a = section.querySelector('.parley-feed a');
@@ -56,6 +58,7 @@ function feedLink(w) {
     section.append(h('p', { class: 'parley-feed' }, a));
   }
   a.href = `${w.o.server}api/v1/sites/${encodeURIComponent(w.o.site)}/feed.atom?page=${encodeURIComponent(w.page.key)}`;
+  return a.parentNode;
 }
 
 // hook ends the stream when the page's script destroys the widget or

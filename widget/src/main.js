@@ -4,6 +4,10 @@
 //
 //   <div id="parley"></div>
 //   <script src="https://comments.example.com/embed.js" data-site="myblog" async></script>
+//
+// A blog moving from Disqus may swap only the script tag: without #parley
+// the widget renders into #disqus_thread, and the page's disqus_config
+// stands in for the page attributes (widget.js).
 import { findScript, serverBase } from './env.js';
 import { createWidget } from './widget.js';
 
@@ -15,17 +19,21 @@ const script = findScript('embed.js', 'parley');
 const server = script ? serverBase(script.src) : '';
 const shown = new Map(); // target element -> instance
 
+// element finds a target: an element or a selector; by default #parley,
+// else Disqus's #disqus_thread.
 function element(target) {
-  return typeof target === 'string' ? document.querySelector(target) : target;
+  const q = s => document.querySelector(s);
+  return target ? (typeof target === 'string' ? q(target) : target) : q('#parley') || q('#disqus_thread');
 }
 
 // render draws a widget into opts.target (an element or a selector; default
-// #parley), replacing one already there, and returns the instance. Options:
+// #parley, else #disqus_thread), replacing one already there, and returns
+// the instance. Options:
 // site (required), pageId, pageUrl, pageTitle, theme (light|dark|auto), lang,
 // sort (oldest|newest|top), server (the Parley server's base URL; default:
 // where embed.js came from).
 function render(opts = {}) {
-  const el = element(opts.target || '#parley');
+  const el = element(opts.target);
   if (!el) throw new Error('Parley: no element ' + (opts.target || '#parley'));
   if (!opts.site) throw new Error('Parley: site is required');
   destroy(el);
@@ -52,7 +60,7 @@ if (!window.Parley) {
   // data-auto="false" leaves rendering to Parley.render.
   if (d.site && d.auto !== 'false') {
     const auto = () => {
-      const el = element(d.target || '#parley');
+      const el = element(d.target);
       // The dataset's camelCase names are render's options: pageId, theme...
       if (el && !shown.has(el)) render({ ...d, target: el });
     };

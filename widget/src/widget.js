@@ -32,6 +32,20 @@ function adopt(root, view) {
   }
 }
 
+// disqus returns the page that the host's Disqus snippet describes, for a
+// blog that swapped only the script tag: disqus_config, if the page has
+// one, sets this.page.identifier, url and title. Anything it throws (or no
+// such function) just means no such page.
+function disqus() {
+  const c = { page: {} };
+  try {
+    self.disqus_config.call(c);
+  } catch {
+    // not a Disqus page
+  }
+  return c.page;
+}
+
 // wanted is the comment id a #parley-<id> permalink in the URL points to.
 function wanted() {
   const m = /^#parley-(.+)$/.exec(location.hash);
@@ -41,10 +55,11 @@ function wanted() {
 // createWidget renders into host with the options o of Parley.render and
 // returns the instance: {host, reload(o), destroy()} for the page, plus the
 // state the other modules share (t, clock, api, page, settings, items,
-// total...).
+// total...). What follows a reader's deletion is in the later bundle
+// (confirm.js removed), which asks before it.
 export function createWidget(host, o) {
   const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
-  const w = { host, o, reload, destroy, reply, edit, removed, announce, count };
+  const w = { host, o, reload, destroy, reply, edit, announce, count };
   let gen = 0; // bumped by every (re)load: answers for an older one are dropped
   let heading, live, slot, status, alert, more, cursor, busy;
   addEventListener('hashchange', jump);
@@ -71,8 +86,9 @@ export function createWidget(host, o) {
   async function start() {
     const my = ++gen;
     const canon = document.querySelector('link[rel="canonical"]');
-    const url = o.pageUrl || (canon && canon.href) || location.href.split('#')[0];
-    w.page = { key: o.pageId || url, url, title: o.pageTitle || document.title };
+    const dq = disqus(); // after the data- attributes; its identifier may be a number
+    const url = o.pageUrl || dq.url || (canon && canon.href) || location.href.split('#')[0];
+    w.page = { key: '' + (o.pageId || dq.identifier || url), url, title: o.pageTitle || dq.title || document.title };
     w.sort = SORTS.includes(o.sort) ? o.sort : 'oldest';
     w.api = client(o.server, o.site);
     // Ask for the comments and the strings at once.
@@ -259,24 +275,6 @@ export function createWidget(host, o) {
     item.art.after(item.form.el);
     item.form.focus();
     return true;
-  }
-
-  // removed takes a deleted comment off the screen, or leaves a placeholder
-  // when it has replies, and moves focus to what is nearest.
-  function removed(item) {
-    const c = item.c;
-    w.total -= c.status !== 'pending';
-    if (item.kids) {
-      item.c = { id: c.id, parent: c.parent, created: c.created, deleted: true };
-      article(w, item);
-    } else {
-      item.li.remove();
-      w.items.delete(c.id);
-      if (item.parent) item.parent.kids--;
-    }
-    count();
-    (item.kids ? item.art : item.parent ? item.parent.art : heading).focus();
-    announce(w.t('removed'));
   }
 
   // announce speaks msg through the polite live region.

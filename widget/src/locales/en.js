@@ -14,12 +14,13 @@ export const comments = { one: '{n} comment', other: '{n} comments' };
 
 // later holds the strings of the later bundle (later.js: the Report
 // dialog, the form's defences and Preview tab, the question before a
-// deletion, live updates and the feed link), exported on their own for
+// deletion, live updates, the feed link and "Your data"), exported on their own for
 // that bundle, which embed.js loads after the thread is shown; other
 // locales keep them in their one table.
 export const later = {
   nothing: 'Nothing to preview.',
   confirmDel: 'Delete this comment?',
+  removed: 'Your comment was deleted.',
   heldLinks: 'Comments with many links wait for a moderator before they appear.',
   heldWords: 'Comments with words that often mean spam wait for a moderator before they appear.',
   heldBoth: 'Comments with many links, or with words that often mean spam, wait for a moderator before they appear.',
@@ -38,6 +39,15 @@ export const later = {
   notify: 'E-mail me when someone replies',
   feed: 'Feed',
   feedTitle: 'Atom feed of this discussion',
+  yourData: 'Your data',
+  dataAbout: 'The comments you wrote and the votes you cast on this site from this browser.',
+  download: 'Download my comments',
+  downloaded: 'Saved as {name}.',
+  delMine: 'Delete my comments',
+  confirmDelMine: 'Delete every comment you wrote here and withdraw your votes? Replies from others stay. This cannot be undone.',
+  delAll: 'Delete all',
+  close: 'Close',
+  deletedMine: { one: '{n} comment was deleted.', other: '{n} comments were deleted.' },
 };
 
 export default {
@@ -87,7 +97,6 @@ export default {
   posted: 'Your comment was posted.',
   held: 'Your comment is awaiting moderation.',
   saved: 'Your changes were saved.',
-  removed: 'Your comment was deleted.',
   locked: 'Comments are closed.',
   pinned: 'Pinned',
   report: 'Report',
