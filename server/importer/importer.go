@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/parley-dev/parley/server/importer/source"
 	"github.com/parley-dev/parley/server/moderation"
 	"github.com/parley-dev/parley/server/pagekey"
@@ -107,17 +109,19 @@ const (
 	chunkComments = 256
 )
 
-// entry is the index of one spooled comment.
+// entry is the index of one spooled comment: all an import holds in
+// memory per comment, so its fields are kept small.
 type entry struct {
-	at       int64
-	n        int32
-	id       string
-	thread   string // source thread id
-	parent   string // source parent id
-	created  time.Time
-	page     int // index in run.pages, -1 when unplaced
-	parentIx int // index of the parent entry, -1 at the top level
-	depth    int
+	at       int64     // where the comment is in the spool
+	created  int64     // its date in Unix milliseconds, for the write order
+	id       uuid.UUID // its id here
+	src      string    // its id in the file
+	parent   string    // its parent's id in the file
+	n        int32     // its length in the spool
+	thread   int32     // index in run.threadIDs
+	page     int32     // index in run.pages, -1 when unplaced
+	parentIx int32     // index of the parent entry, -1 at the top level
+	depth    int32
 }
 
 // run is the state of one import.
@@ -128,14 +132,18 @@ type run struct {
 	spool   *spool
 	report  Report
 	threads map[string]source.Thread
-	entries []entry
-	bySrc   map[string]int // source comment id -> entry
-	votes   map[string][]storage.Vote
-	site    *storage.Site // a Parley export's site record
-	skips   map[string]*Skip
-	pages   []storage.Page
-	pageIx  map[string]int
-	created map[int][]string // page -> ids this import stored
+	// threadIDs names the threads comments refer to, by index; threadIx
+	// is its inverse.
+	threadIDs []string
+	threadIx  map[string]int32
+	entries   []entry
+	bySrc     map[string]int32 // source comment id -> entry
+	votes     map[string][]storage.Vote
+	site      *storage.Site // a Parley export's site record
+	skips     map[string]*Skip
+	pages     []storage.Page
+	pageIx    map[string]int
+	created   map[int][]int32 // page -> entries this import stored
 }
 
 // Run imports the export read from r (gzipped or not) into opts.Site.
@@ -153,8 +161,8 @@ func Run(ctx context.Context, store Store, r io.Reader, opts Options) (Report, e
 	im := &run{
 		opts: opts, store: store, poster: posting.New(nil, nil), spool: sp,
 		report:  Report{Format: opts.Format, DryRun: opts.DryRun, Imported: map[storage.Status]int{}, Skipped: []Skip{}},
-		threads: map[string]source.Thread{}, bySrc: map[string]int{}, votes: map[string][]storage.Vote{},
-		skips: map[string]*Skip{}, pageIx: map[string]int{}, created: map[int][]string{},
+		threads: map[string]source.Thread{}, threadIx: map[string]int32{}, bySrc: map[string]int32{}, votes: map[string][]storage.Vote{},
+		skips: map[string]*Skip{}, pageIx: map[string]int{}, created: map[int][]int32{},
 	}
 	in, err := decompress(r)
 	if err != nil {
@@ -220,10 +228,25 @@ func (im *run) comment(sc source.Comment) error {
 	if err != nil {
 		return err
 	}
-	im.bySrc[sc.ID] = len(im.entries)
-	im.entries = append(im.entries, entry{at: at, n: n, id: c.ID, thread: sc.ThreadID, parent: sc.ParentID,
-		created: c.Created, page: -1, parentIx: -1})
+	id, err := uuid.Parse(c.ID)
+	if err != nil {
+		return err
+	}
+	im.bySrc[sc.ID] = int32(len(im.entries))
+	im.entries = append(im.entries, entry{at: at, n: n, id: id, src: sc.ID, thread: im.threadIndex(sc.ThreadID),
+		parent: sc.ParentID, created: c.Created.UnixMilli(), page: -1, parentIx: -1})
 	return nil
+}
+
+// threadIndex interns a thread id.
+func (im *run) threadIndex(id string) int32 {
+	ix, ok := im.threadIx[id]
+	if !ok {
+		ix = int32(len(im.threadIDs))
+		im.threadIx[id] = ix
+		im.threadIDs = append(im.threadIDs, id)
+	}
+	return ix
 }
 
 // convert turns a source comment into the comment to store, or says why
@@ -283,14 +306,14 @@ func (im *run) convert(sc source.Comment) (storage.Comment, string) {
 func (im *run) place() {
 	for i := range im.entries {
 		e := &im.entries[i]
-		t, ok := im.threads[e.thread]
+		t, ok := im.threads[im.threadIDs[e.thread]]
 		if !ok {
-			im.skip("its thread is not in the file", e.id)
+			im.skip("its thread is not in the file", e.src)
 			continue
 		}
 		key, page, ok := im.pageOf(t)
 		if !ok {
-			im.skip("its thread has no usable URL or identifier", e.id)
+			im.skip("its thread has no usable URL or identifier", e.src)
 			continue
 		}
 		ix, seen := im.pageIx[key]
@@ -299,7 +322,7 @@ func (im *run) place() {
 			im.pageIx[key] = ix
 			im.pages = append(im.pages, page)
 		}
-		e.page = ix
+		e.page = int32(ix)
 	}
 	for i := range im.entries {
 		e := &im.entries[i]
@@ -314,14 +337,14 @@ func (im *run) place() {
 		e.parentIx = p
 	}
 	for i := range im.entries {
-		im.depth(i)
+		im.depth(int32(i))
 	}
 }
 
 // depth sets the depth of entry i from its parent chain, breaking a cycle
 // (a broken file) by putting the comment that closes it at the top level.
-func (im *run) depth(i int) int {
-	var chain []int
+func (im *run) depth(i int32) int32 {
+	var chain []int32
 	for j := i; im.entries[j].parentIx >= 0 && im.entries[j].depth == 0; j = im.entries[j].parentIx {
 		if slices.Contains(chain, j) {
 			im.entries[j].parentIx = -1
@@ -361,19 +384,19 @@ func (im *run) pageOf(t source.Thread) (string, storage.Page, bool) {
 // write stores every page's comments, parents first, or in a dry run
 // only counts what it would store. On a failure it removes what it stored.
 func (im *run) write(ctx context.Context) error {
-	byPage := make([][]int, len(im.pages))
+	byPage := make([][]int32, len(im.pages))
 	for i, e := range im.entries {
 		if e.page >= 0 {
-			byPage[e.page] = append(byPage[e.page], i)
+			byPage[e.page] = append(byPage[e.page], int32(i))
 		}
 	}
 	if err := im.createSite(ctx); err != nil {
 		return err
 	}
 	for p, list := range byPage {
-		slices.SortStableFunc(list, func(a, b int) int {
+		slices.SortStableFunc(list, func(a, b int32) int {
 			ea, eb := &im.entries[a], &im.entries[b]
-			return cmp.Or(cmp.Compare(ea.depth, eb.depth), ea.created.Compare(eb.created))
+			return cmp.Or(cmp.Compare(ea.depth, eb.depth), cmp.Compare(ea.created, eb.created))
 		})
 		if err := im.writePage(ctx, p, list); err != nil {
 			if im.opts.DryRun {
@@ -411,9 +434,10 @@ func (im *run) createSite(ctx context.Context) error {
 }
 
 // writePage stores one page's comments, in order, in chunks.
-func (im *run) writePage(ctx context.Context, p int, list []int) error {
+func (im *run) writePage(ctx context.Context, p int, list []int32) error {
 	page := im.pages[p]
 	var chunk []storage.Comment
+	var chunkIx []int32
 	var votes []storage.Vote
 	size := 0
 	flush := func(last bool) error {
@@ -428,12 +452,10 @@ func (im *run) writePage(ctx context.Context, p int, list []int) error {
 			if _, err := im.store.ImportComments(ctx, page, chunk, vs); err != nil {
 				return fmt.Errorf("import page %q: %w", page.Key, err)
 			}
-			for _, c := range chunk {
-				im.created[p] = append(im.created[p], c.ID)
-			}
+			im.created[p] = append(im.created[p], chunkIx...)
 		}
 		im.report.Votes += len(vs)
-		chunk, size = chunk[:0], 0
+		chunk, chunkIx, size = chunk[:0], chunkIx[:0], 0
 		return nil
 	}
 	for _, i := range list {
@@ -454,10 +476,10 @@ func (im *run) writePage(ctx context.Context, p int, list []int) error {
 		}
 		c.PageKey = page.Key
 		if e.parentIx >= 0 {
-			c.ParentID = im.entries[e.parentIx].id
+			c.ParentID = im.entries[e.parentIx].id.String()
 		}
 		im.report.Imported[c.Status]++
-		chunk = append(chunk, c)
+		chunk, chunkIx = append(chunk, c), append(chunkIx, i)
 		size += len(c.Markdown) + len(c.HTML) + 512
 		if size >= chunkBytes || len(chunk) >= chunkComments {
 			if err := flush(false); err != nil {
@@ -473,14 +495,16 @@ func (im *run) writePage(ctx context.Context, p int, list []int) error {
 func (im *run) undo() error {
 	ctx := context.Background()
 	var errs []error
-	for p, ids := range im.created {
-		for len(ids) > 0 {
-			n := min(len(ids), 1000)
-			if err := im.store.PurgeComments(ctx, im.opts.Site.ID, im.pages[p].Key, ids[:n]); err != nil {
+	for p, list := range im.created {
+		for chunk := range slices.Chunk(list, 1000) {
+			ids := make([]string, len(chunk))
+			for k, i := range chunk {
+				ids[k] = im.entries[i].id.String()
+			}
+			if err := im.store.PurgeComments(ctx, im.opts.Site.ID, im.pages[p].Key, ids); err != nil {
 				errs = append(errs, fmt.Errorf("undo the import of page %q: %w", im.pages[p].Key, err))
 				break
 			}
-			ids = ids[n:]
 		}
 	}
 	if im.report.SiteCreated {
