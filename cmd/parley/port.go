@@ -252,7 +252,8 @@ func printReport(w io.Writer, r importer.Report) {
 	if r.DryRun {
 		verb = "dry run: would import"
 	}
-	fmt.Fprintf(w, "%s %d new comments on %d pages (the file holds %d threads, %d comments)\n", verb, r.Total(), r.Pages, r.Threads, r.Comments)
+	fmt.Fprintf(w, "%s %s on %s (the file holds %s, %s)\n", verb, count(r.Total(), "new comment"), count(r.Pages, "page"),
+		count(r.Threads, "thread"), count(r.Comments, "comment"))
 	for _, st := range []storage.Status{storage.StatusApproved, storage.StatusPending, storage.StatusSpam, storage.StatusDeleted} {
 		if n := r.Imported[st]; n > 0 {
 			fmt.Fprintf(w, "  %6d %s\n", n, st)
@@ -277,6 +278,14 @@ func printReport(w io.Writer, r importer.Report) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// count is n with its noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // exportCmd is parley export --site ID [--out FILE].

@@ -52,7 +52,7 @@ func TestImportAndExportThroughTheRunningServer(t *testing.T) {
 	rule := "--rule=https://old.example/=http://localhost:8080/"
 
 	out, err := runCmd(t, "import", "remark42", file, "--site", "demo", "--dry-run", rule, "--data", dir)
-	if err != nil || !strings.Contains(out, "dry run: would import 2 new comments on 1 pages") {
+	if err != nil || !strings.Contains(out, "dry run: would import 2 new comments on 1 page") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	const page = "/api/v1/sites/demo/comments?page=http://localhost:8080/imported"
@@ -62,7 +62,7 @@ func TestImportAndExportThroughTheRunningServer(t *testing.T) {
 		t.Fatalf("a dry run stored comments: %+v", th)
 	}
 	out, err = runCmd(t, "import", "remark42", file, "--site", "demo", rule, "--data", dir)
-	if err != nil || !strings.Contains(out, "imported 2 new comments on 1 pages") || !strings.Contains(out, "2 approved") {
+	if err != nil || !strings.Contains(out, "imported 2 new comments on 1 page") || !strings.Contains(out, "2 approved") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	getJSON(t, base+page, &th)

@@ -60,7 +60,7 @@ func TestImportUpload(t *testing.T) {
 	e := newEnv(t, false)
 	file := remarkBackup(3, 10)
 	a := e.upload("alice", map[string]string{"format": "remark42", "dry_run": "1"}, file)
-	if a.status != 200 || !strings.Contains(a.body, "Dry run: nothing was stored") || !strings.Contains(a.body, "<strong>3</strong> new comments on 1 pages") {
+	if a.status != 200 || !strings.Contains(a.body, "Dry run: nothing was stored") || !strings.Contains(a.body, "<strong>3</strong> new comments on 1 page") {
 		t.Fatalf("dry run: %d %.2000s", a.status, a.body)
 	}
 	if _, err := e.store.Page(e.ctx, "blog", "https://blog.example/old"); err == nil {

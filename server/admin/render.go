@@ -44,7 +44,13 @@ var funcs = template.FuncMap{
 	"minutes": func(d time.Duration) int {
 		return int(d.Minutes())
 	},
-	"reason":     moderation.HoldText,
+	"reason": moderation.HoldText,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
 	"formatName": importer.Format.Title,
 	"short": func(s string, n int) string {
 		if r := []rune(s); len(r) > n {
