@@ -90,7 +90,7 @@ func pageEvent(e *live.Event) []byte {
 	var name string
 	var data any
 	switch approved := cm.Status == storage.StatusApproved; {
-	case e.Kind == live.Reloaded:
+	case e.Kind == live.Reloaded || e.Kind == live.Missed:
 		return []byte(live.Resync)
 	case !e.Public():
 		return nil

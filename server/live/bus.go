@@ -18,6 +18,9 @@ const (
 	// undoing one); Comment names only the site and page. Readers reload
 	// the page, and nothing is sent about its comments.
 	Reloaded Kind = "reloaded"
+	// Missed: this node may have missed events of any page (it lost its
+	// connection to the other nodes); every reader reloads.
+	Missed Kind = "missed"
 )
 
 // Event is one change to one comment, published after it was stored.

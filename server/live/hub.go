@@ -167,10 +167,31 @@ func (h *Hub) run() {
 func (h *Hub) deliver(e *Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if e.Kind == Missed {
+		h.resync(e)
+		return
+	}
 	id := pageID{e.Comment.SiteID, e.Comment.PageKey}
 	h.remember(id, e)
 	for _, to := range []pageID{id, {id.site, ""}} {
 		for s := range h.streams[to] {
+			select {
+			case s.c <- e:
+			default:
+				s.lagged = true
+				h.drop(s)
+			}
+		}
+	}
+}
+
+// resync forgets every page's history and sends e to every stream, whose
+// readers then reload; h.mu is held.
+func (h *Hub) resync(e *Event) {
+	h.pages = map[pageID]*history{}
+	h.recent.Init()
+	for _, set := range h.streams {
+		for s := range set {
 			select {
 			case s.c <- e:
 			default:

@@ -110,7 +110,7 @@ func (n *Notifier) run() {
 }
 
 func (n *Notifier) handle(ctx context.Context, e live.Event) error {
-	if e.Kind == live.Scored || e.Kind == live.Reloaded {
+	if e.Kind == live.Scored || e.Kind == live.Reloaded || e.Kind == live.Missed {
 		return nil // votes and imports send nothing: no reads for them
 	}
 	c := &e.Comment
