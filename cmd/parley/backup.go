@@ -145,7 +145,7 @@ func backupArgs(args []string, getenv func(string) string) (file, data string, d
 	data = getenv("PARLEY_DATA")
 	dataSet = data != ""
 	if data == "" {
-		data = "./parley-data"
+		data = defaultData
 	}
 	var pos []string
 	for i := 0; i < len(args); i++ {
@@ -178,8 +178,7 @@ func backupArgs(args []string, getenv func(string) string) (file, data string, d
 func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	file, data, _, help, err := backupArgs(args, getenv)
 	if help {
-		io.WriteString(stderr, backupUsage+"\n")
-		return nil
+		return printHelp(stderr, "backup")
 	}
 	if err != nil {
 		return err
@@ -250,8 +249,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 func restoreCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	file, data, dataSet, help, err := backupArgs(args, getenv)
 	if help {
-		io.WriteString(stderr, backupUsage+"\n")
-		return nil
+		return printHelp(stderr, "restore")
 	}
 	if err != nil {
 		return err

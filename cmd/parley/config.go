@@ -20,6 +20,7 @@ type serveConfig struct {
 	Addr           string
 	Data           string
 	BaseURL        string
+	BaseURLDerived bool // BaseURL is the default from Addr: no --base-url was given
 	TrustedProxies []string
 	ProxyHeader    string
 	LogLevel       slog.Level
@@ -54,89 +55,127 @@ type serveConfig struct {
 	BackupKeep  int
 }
 
+// serveFlagValues are the serve flags read as text, checked and converted
+// into a serveConfig by parseServeConfig.
+type serveFlagValues struct {
+	proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private, maxStreams, memLimit string
+	backupEvery, backupKeep                                                                                 string
+	mail                                                                                                    *mailFlags
+}
+
+// defineServeFlags defines every setting of parley serve on one flag set:
+// the flags, each with its PARLEY_* variable and built-in default, and the
+// settings read from the environment only. It is the one source of both
+// parsing and parley help serve.
+func defineServeFlags(cfg *serveConfig, getenv func(string) string) (*envFlagSet, *serveFlagValues) {
+	fs := newEnvFlagSet("parley serve", getenv)
+	v := &serveFlagValues{}
+	fs.Var(&cfg.Addr, flagDoc{Name: "addr", Value: "HOST:PORT", Env: "PARLEY_ADDR", Default: "localhost:8080",
+		Usage: "listen address; an empty host (:8080) or 0.0.0.0 listens on every interface"})
+	fs.Var(&cfg.Data, flagDoc{Name: "data", Value: "DIR", Env: "PARLEY_DATA", Default: defaultData,
+		Usage: "data directory, created on the first start"})
+	fs.Var(&cfg.BaseURL, flagDoc{Name: "base-url", Value: "URL", Env: "PARLEY_BASE_URL",
+		Shown: "http://ADDR, with localhost for an empty or wildcard host",
+		Usage: "public URL of this instance, used in embed snippets, feeds and e-mail links"})
+	fs.Var(&v.proxies, flagDoc{Name: "trusted-proxies", Value: "LIST", Env: "PARLEY_TRUSTED_PROXIES",
+		Usage: "comma-separated proxy IPs or CIDRs whose client-IP header is trusted"})
+	fs.Var(&cfg.ProxyHeader, flagDoc{Name: "proxy-header", Value: "NAME", Env: "PARLEY_PROXY_HEADER", Default: "X-Forwarded-For",
+		Usage: "header carrying the client IP from a trusted proxy"})
+	fs.Var(&v.level, flagDoc{Name: "log-level", Value: "LEVEL", Env: "PARLEY_LOG_LEVEL", Default: "info",
+		Usage: "debug, info, warn or error"})
+	fs.Var(&cfg.LogFormat, flagDoc{Name: "log-format", Value: "FORMAT", Env: "PARLEY_LOG_FORMAT", Default: "text",
+		Usage: "text or json"})
+	fs.Var(&v.demo, flagDoc{Name: "demo", Value: "BOOL", Env: "PARLEY_DEMO", Default: "true",
+		Usage: "create the demo site and discussion on first start"})
+	fs.Var(&v.signup, flagDoc{Name: "signup", Value: "BOOL", Env: "PARLEY_SIGNUP", Default: "false",
+		Usage: "let anyone create an admin account and a site at /admin/signup"})
+	fs.Var(&cfg.AdminUser, flagDoc{Name: "admin-user", Value: "NAME", Env: "PARLEY_ADMIN_USER", Default: "admin",
+		Usage: "name of the instance admin created on first start when PARLEY_ADMIN_PASSWORD is set"})
+	fs.Var(&v.threadCache, flagDoc{Name: "thread-cache-mb", Value: "MIB", Env: "PARLEY_THREAD_CACHE_MB", Default: "32",
+		Usage: "memory for cached threads in MiB, 1 to 4096"})
+	fs.Var(&v.rates, flagDoc{Name: "rate-limits", Value: "MODE", Env: "PARLEY_RATE_LIMITS", Default: "on",
+		Usage: "on, off, or xN to multiply every rate limit by N, e.g. x10"})
+	fs.Var(&v.maxConns, flagDoc{Name: "max-conns-per-client", Value: "N", Env: "PARLEY_MAX_CONNS_PER_CLIENT", Default: "64",
+		Usage: "open connections one client address may hold; trusted proxies are not counted; 0: no cap"})
+	fs.Var(&v.sitesPerUser, flagDoc{Name: "sites-per-user", Value: "N", Env: "PARLEY_SITES_PER_USER", Default: "10",
+		Usage: "sites one user may own when --signup is on"})
+	fs.Var(&v.private, flagDoc{Name: "allow-private-callbacks", Value: "BOOL", Env: "PARLEY_ALLOW_PRIVATE_CALLBACKS", Default: "false",
+		Usage: "let sites' spam checks and webhooks reach loopback and private addresses"})
+	fs.Var(&v.maxStreams, flagDoc{Name: "max-streams-per-client", Value: "N", Env: "PARLEY_MAX_STREAMS_PER_CLIENT", Default: "8",
+		Usage: "live update streams one client address may hold open"})
+	fs.Var(&v.memLimit, flagDoc{Name: "memory-limit", Value: "MIB", Env: "PARLEY_MEMORY_LIMIT", Default: "auto",
+		Usage: "Go's soft memory limit: auto (the caches plus 64 MiB), off, or MiB; GOMEMLIMIT wins"})
+	fs.Var(&cfg.MetricsAddr, flagDoc{Name: "metrics-addr", Value: "HOST:PORT", Env: "PARLEY_METRICS_ADDR", Shown: "none (no metrics listener)",
+		Usage: "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090"})
+	fs.Var(&cfg.BackupDir, flagDoc{Name: "backup-dir", Value: "DIR", Env: "PARLEY_BACKUP_DIR", Shown: "none (no scheduled backups)",
+		Usage: "write scheduled backups into this directory"})
+	fs.Var(&v.backupEvery, flagDoc{Name: "backup-every", Value: "DURATION", Env: "PARLEY_BACKUP_EVERY", Shown: "24h with --backup-dir",
+		Usage: "interval of scheduled backups, e.g. 6h; 0 for none"})
+	fs.Var(&v.backupKeep, flagDoc{Name: "backup-keep", Value: "N", Env: "PARLEY_BACKUP_KEEP", Default: "7",
+		Usage: "scheduled backups to keep; older ones are deleted"})
+	v.mail = addMailFlags(fs)
+	fs.EnvOnly(&cfg.AdminPassword, flagDoc{Env: "PARLEY_ADMIN_PASSWORD",
+		Usage: "password of the instance admin created on the first start (ignored once users exist); environment only, never a flag"})
+	fs.EnvOnly(&cfg.MetricsToken, flagDoc{Env: "PARLEY_METRICS_TOKEN",
+		Usage: "also serve /metrics on the public listener to this bearer token; environment only"})
+	return fs, v
+}
+
 // parseServeConfig reads flags, each defaulting to its PARLEY_* environment
 // variable and then to a built-in default. Flags win over the environment.
+// -h or --help prints parley help serve to stderr and returns flag.ErrHelp.
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
 	var cfg serveConfig
-	var proxies, level, demo, signup, threadCache, rates, maxConns, sitesPerUser, private, maxStreams, memLimit string
-	fs.StringVar(&cfg.Addr, "addr", env("PARLEY_ADDR", "localhost:8080"), "listen address (PARLEY_ADDR)")
-	fs.StringVar(&cfg.Data, "data", env("PARLEY_DATA", "./parley-data"), "data directory (PARLEY_DATA)")
-	fs.StringVar(&cfg.BaseURL, "base-url", env("PARLEY_BASE_URL", ""), "public URL of this instance; default http://ADDR (PARLEY_BASE_URL)")
-	fs.StringVar(&proxies, "trusted-proxies", env("PARLEY_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs whose client-IP header is trusted (PARLEY_TRUSTED_PROXIES)")
-	fs.StringVar(&cfg.ProxyHeader, "proxy-header", env("PARLEY_PROXY_HEADER", "X-Forwarded-For"), "header carrying the client IP from a trusted proxy (PARLEY_PROXY_HEADER)")
-	fs.StringVar(&level, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
-	fs.StringVar(&cfg.LogFormat, "log-format", env("PARLEY_LOG_FORMAT", "text"), "text or json (PARLEY_LOG_FORMAT)")
-	fs.StringVar(&demo, "demo", env("PARLEY_DEMO", "true"), "create the demo site and discussion on first start (PARLEY_DEMO)")
-	fs.StringVar(&signup, "signup", env("PARLEY_SIGNUP", "false"), "let anyone create an admin account and a site at /admin/signup (PARLEY_SIGNUP)")
-	fs.StringVar(&cfg.AdminUser, "admin-user", env("PARLEY_ADMIN_USER", "admin"), "name of the instance admin created on first start when PARLEY_ADMIN_PASSWORD is set (PARLEY_ADMIN_USER)")
-	fs.StringVar(&threadCache, "thread-cache-mb", env("PARLEY_THREAD_CACHE_MB", "32"), "memory for cached threads in MiB, 1 to 4096 (PARLEY_THREAD_CACHE_MB)")
-	fs.StringVar(&rates, "rate-limits", env("PARLEY_RATE_LIMITS", "on"), "on, off, or xN to multiply every rate limit by N, e.g. x10 (PARLEY_RATE_LIMITS)")
-	fs.StringVar(&maxConns, "max-conns-per-client", env("PARLEY_MAX_CONNS_PER_CLIENT", "64"), "open connections one client address may hold; trusted proxies are not counted; 0: no cap (PARLEY_MAX_CONNS_PER_CLIENT)")
-	fs.StringVar(&sitesPerUser, "sites-per-user", env("PARLEY_SITES_PER_USER", "10"), "sites one user may own when --signup is on (PARLEY_SITES_PER_USER)")
-	fs.StringVar(&private, "allow-private-callbacks", env("PARLEY_ALLOW_PRIVATE_CALLBACKS", "false"), "let sites' spam checks and webhooks reach loopback and private addresses (PARLEY_ALLOW_PRIVATE_CALLBACKS)")
-	fs.StringVar(&maxStreams, "max-streams-per-client", env("PARLEY_MAX_STREAMS_PER_CLIENT", "8"), "live update streams one client address may hold open (PARLEY_MAX_STREAMS_PER_CLIENT)")
-	fs.StringVar(&memLimit, "memory-limit", env("PARLEY_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (the caches plus 64 MiB), off, or MiB; GOMEMLIMIT wins (PARLEY_MEMORY_LIMIT)")
-	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("PARLEY_METRICS_ADDR", ""), "serve Prometheus metrics at /metrics on this address, e.g. 127.0.0.1:9090; default off (PARLEY_METRICS_ADDR)")
-	var backupEvery, backupKeep string
-	fs.StringVar(&cfg.BackupDir, "backup-dir", env("PARLEY_BACKUP_DIR", ""), "write scheduled backups into this directory; default none (PARLEY_BACKUP_DIR)")
-	fs.StringVar(&backupEvery, "backup-every", env("PARLEY_BACKUP_EVERY", ""), "interval of scheduled backups, e.g. 6h; default 24h with --backup-dir, 0 for none (PARLEY_BACKUP_EVERY)")
-	fs.StringVar(&backupKeep, "backup-keep", env("PARLEY_BACKUP_KEEP", "7"), "scheduled backups to keep; older ones are deleted (PARLEY_BACKUP_KEEP)")
-	mailFlags := addMailFlags(fs, env)
-	cfg.MetricsToken = getenv("PARLEY_METRICS_TOKEN")
-	cfg.AdminPassword = getenv("PARLEY_ADMIN_PASSWORD")
+	fs, v := defineServeFlags(&cfg, getenv)
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stderr, "serve")
+			return cfg, err
+		}
+		return cfg, fmt.Errorf("%w (parley help serve lists the flags)", err)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+	if err := cfg.LogLevel.UnmarshalText([]byte(v.level)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, errors.New("--log-format: want text or json")
 	}
-	mb, err := strconv.Atoi(threadCache)
+	mb, err := strconv.Atoi(v.threadCache)
 	if err != nil || mb < 1 || mb > 4096 {
 		return cfg, errors.New("--thread-cache-mb: want a whole number of MiB from 1 to 4096")
 	}
 	cfg.ThreadCacheMB = mb
-	if cfg.Demo, err = parseSwitch("--demo", demo); err != nil {
+	if cfg.Demo, err = parseSwitch("--demo", v.demo); err != nil {
 		return cfg, err
 	}
-	if cfg.Signup, err = parseSwitch("--signup", signup); err != nil {
+	if cfg.Signup, err = parseSwitch("--signup", v.signup); err != nil {
 		return cfg, err
 	}
-	if cfg.PrivateTargets, err = parseSwitch("--allow-private-callbacks", private); err != nil {
+	if cfg.PrivateTargets, err = parseSwitch("--allow-private-callbacks", v.private); err != nil {
 		return cfg, err
 	}
-	if cfg.RateScale, cfg.RatesOff, err = parseRates(rates); err != nil {
+	if cfg.RateScale, cfg.RatesOff, err = parseRates(v.rates); err != nil {
 		return cfg, err
 	}
-	if cfg.MaxConns, err = strconv.Atoi(maxConns); err != nil || cfg.MaxConns < 0 {
+	if cfg.MaxConns, err = strconv.Atoi(v.maxConns); err != nil || cfg.MaxConns < 0 {
 		return cfg, errors.New("--max-conns-per-client: want a whole number, 0 for no cap")
 	}
-	if cfg.SitesPerUser, err = strconv.Atoi(sitesPerUser); err != nil || cfg.SitesPerUser < 1 {
+	if cfg.SitesPerUser, err = strconv.Atoi(v.sitesPerUser); err != nil || cfg.SitesPerUser < 1 {
 		return cfg, errors.New("--sites-per-user: want a whole number from 1")
 	}
-	if cfg.MaxStreams, err = strconv.Atoi(maxStreams); err != nil || cfg.MaxStreams < 1 {
+	if cfg.MaxStreams, err = strconv.Atoi(v.maxStreams); err != nil || cfg.MaxStreams < 1 {
 		return cfg, errors.New("--max-streams-per-client: want a whole number from 1")
 	}
-	if cfg.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
+	if cfg.MemoryLimit, err = parseMemoryLimit(v.memLimit); err != nil {
 		return cfg, err
 	}
-	if cfg.BackupEvery, cfg.BackupKeep, err = parseBackupSchedule(cfg.BackupDir, backupEvery, backupKeep); err != nil {
+	if cfg.BackupEvery, cfg.BackupKeep, err = parseBackupSchedule(cfg.BackupDir, v.backupEvery, v.backupKeep); err != nil {
 		return cfg, err
 	}
-	if cfg.Mail, err = mailFlags.config(getenv("PARLEY_SMTP_PASSWORD")); err != nil {
+	if cfg.Mail, err = v.mail.config(); err != nil {
 		return cfg, err
 	}
 	if cfg.MetricsAddr != "" {
@@ -144,7 +183,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 			return cfg, errors.New("--metrics-addr: want host:port, e.g. 127.0.0.1:9090")
 		}
 	}
-	for _, p := range strings.Split(proxies, ",") {
+	for _, p := range strings.Split(v.proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
@@ -155,8 +194,11 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return cfg, errors.New("--addr: want host:port or :port, e.g. localhost:8080 or :8080")
+	}
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = "http://" + cfg.Addr
+		cfg.BaseURL, cfg.BaseURLDerived = defaultBaseURL(cfg.Addr), true
 	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -164,6 +206,40 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return cfg, nil
+}
+
+// wildcardHost says whether addr's host is empty or unspecified (0.0.0.0,
+// ::): a listener on every interface.
+func wildcardHost(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "" || (ip != nil && ip.IsUnspecified())
+}
+
+// defaultBaseURL is the base URL without --base-url: http://ADDR, with
+// localhost for a wildcard host, whose address no browser can load.
+func defaultBaseURL(addr string) string {
+	if wildcardHost(addr) {
+		_, port, _ := net.SplitHostPort(addr)
+		return "http://" + net.JoinHostPort("localhost", port)
+	}
+	return "http://" + addr
+}
+
+// baseURLWarning is the warning for a server that listens on every
+// interface with no --base-url: its snippets, feeds and e-mail links would
+// carry a localhost address that readers' browsers cannot load. It is ""
+// when there is nothing to warn of.
+func baseURLWarning(cfg serveConfig) string {
+	if !cfg.BaseURLDerived || !wildcardHost(cfg.Addr) {
+		return ""
+	}
+	return fmt.Sprintf("--addr %s listens on every interface, but no --base-url is set: embed snippets, feeds and e-mail links "+
+		"will point at %s, which blogs and readers elsewhere cannot load; set --base-url (PARLEY_BASE_URL) to the public URL, "+
+		"e.g. https://comments.example.com", cfg.Addr, cfg.BaseURL)
 }
 
 // parseRates reads --rate-limits: on, off, or xN (N > 0, a multiplier of

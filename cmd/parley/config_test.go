@@ -96,6 +96,12 @@ func TestParseServeConfig(t *testing.T) {
 		{"backup interval without dir", []string{"--backup-every", "1h"}, nil, nil, "--backup-dir"},
 		{"bad backup keep", nil, map[string]string{"PARLEY_BACKUP_KEEP": "0"}, nil, "--backup-keep"},
 		{"metrics token is no flag", []string{"--metrics-token", "s3cret"}, nil, nil, "metrics-token"},
+		{"bad addr", []string{"--addr", "8080"}, nil, nil, "--addr"},
+		{"wildcard addr", nil, map[string]string{"PARLEY_ADDR": ":9000"},
+			func(c serveConfig) bool { return c.BaseURL == "http://localhost:9000" && c.BaseURLDerived }, ""},
+		{"base url given", []string{"--base-url", "https://c.example"}, nil,
+			func(c serveConfig) bool { return c.BaseURL == "https://c.example" && !c.BaseURLDerived }, ""},
+		{"unknown flag", []string{"--bogus"}, nil, nil, "parley help serve"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,8 +30,7 @@ func healthCmd(ctx context.Context, args []string, getenv func(string) string, s
 	for _, a := range args {
 		switch {
 		case a == "-h" || a == "--help" || a == "-help":
-			io.WriteString(stderr, healthUsage+"\n")
-			return nil
+			return printHelp(stderr, "health")
 		case strings.HasPrefix(a, "-"):
 			return fmt.Errorf("health: unknown flag %s (usage: parley health [URL])", a)
 		case target != "":

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 
@@ -13,29 +12,36 @@ import (
 // The password comes from PARLEY_SMTP_PASSWORD only, never a flag, so it
 // never shows in a process list.
 type mailFlags struct {
-	host, port, user, from, tls string
+	host, port, user, from, tls, password string
 }
 
-func addMailFlags(fs *flag.FlagSet, env func(name, def string) string) *mailFlags {
+func addMailFlags(fs *envFlagSet) *mailFlags {
 	f := &mailFlags{}
-	fs.StringVar(&f.host, "smtp-host", env("PARLEY_SMTP_HOST", ""), "SMTP server for reply and staff e-mails; without it Parley sends no e-mail (PARLEY_SMTP_HOST)")
-	fs.StringVar(&f.port, "smtp-port", env("PARLEY_SMTP_PORT", ""), "SMTP port; default 587 for starttls, 465 for tls, 25 for none (PARLEY_SMTP_PORT)")
-	fs.StringVar(&f.user, "smtp-user", env("PARLEY_SMTP_USER", ""), "SMTP user name; the password is read from PARLEY_SMTP_PASSWORD (PARLEY_SMTP_USER)")
-	fs.StringVar(&f.from, "smtp-from", env("PARLEY_SMTP_FROM", ""), `sender of every e-mail, e.g. "Comments <comments@example.com>" (PARLEY_SMTP_FROM)`)
-	fs.StringVar(&f.tls, "smtp-tls", env("PARLEY_SMTP_TLS", "starttls"), "starttls, tls (implicit, port 465) or none (PARLEY_SMTP_TLS)")
+	fs.Var(&f.host, flagDoc{Name: "smtp-host", Value: "HOST", Env: "PARLEY_SMTP_HOST", Shown: "none (Parley sends no e-mail)",
+		Usage: "SMTP server for reply and staff e-mails"})
+	fs.Var(&f.port, flagDoc{Name: "smtp-port", Value: "PORT", Env: "PARLEY_SMTP_PORT", Shown: "587 for starttls, 465 for tls, 25 for none",
+		Usage: "SMTP port"})
+	fs.Var(&f.user, flagDoc{Name: "smtp-user", Value: "NAME", Env: "PARLEY_SMTP_USER",
+		Usage: "SMTP user name; the password is read from PARLEY_SMTP_PASSWORD"})
+	fs.Var(&f.from, flagDoc{Name: "smtp-from", Value: "ADDRESS", Env: "PARLEY_SMTP_FROM",
+		Usage: `sender of every e-mail, e.g. "Comments <comments@example.com>"; required with --smtp-host`})
+	fs.Var(&f.tls, flagDoc{Name: "smtp-tls", Value: "MODE", Env: "PARLEY_SMTP_TLS", Default: "starttls",
+		Usage: "starttls, tls (implicit, port 465) or none"})
+	fs.EnvOnly(&f.password, flagDoc{Env: "PARLEY_SMTP_PASSWORD",
+		Usage: "password of --smtp-user; environment only, never a flag"})
 	return f
 }
 
 // config checks the flags and returns the mail settings; the zero Config
 // (mail off) without a host.
-func (f *mailFlags) config(password string) (mail.Config, error) {
+func (f *mailFlags) config() (mail.Config, error) {
 	if f.host == "" {
 		if f.from != "" || f.user != "" {
 			return mail.Config{}, errors.New("--smtp-host: set it, or leave out the other --smtp-* settings")
 		}
 		return mail.Config{}, nil
 	}
-	c := mail.Config{Host: f.host, Username: f.user, Password: password, From: f.from, TLS: mail.TLSMode(f.tls)}
+	c := mail.Config{Host: f.host, Username: f.user, Password: f.password, From: f.from, TLS: mail.TLSMode(f.tls)}
 	switch c.TLS {
 	case mail.TLSStartTLS, mail.TLSImplicit, mail.TLSNone:
 	default:

@@ -9,13 +9,17 @@
 //	parley restore FILE --data DIR   create a new data directory from a backup
 //	parley import FORMAT FILE --site ID  import another comment system's export
 //	parley export --site ID [--out FILE] write a site's Parley export
-//	parley version           print the version
+//	parley version           print the version (also parley --version)
+//	parley help [COMMAND]    list the commands, or a command's flags (also parley -h)
 //
-// Every flag has a PARLEY_* environment equivalent; see parley -h.
+// Every flag of serve has a PARLEY_* environment equivalent; parley help
+// serve lists them with their defaults.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,14 +42,26 @@ var version = "dev"
 
 // run dispatches to a subcommand. It returns when ctx ends (a signal) or the
 // command fails, so tests can start and stop the whole binary in-process.
+// Asked for help (parley help, --help, -h, or a command's -h), it returns
+// nil: help is an answer, not a failure.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			cmd, args = "help", args[1:]
+		case a == "-version" || a == "--version":
+			cmd, args = "version", args[1:]
+		case a != "" && a[0] != '-':
+			cmd, args = a, args[1:]
+		}
 	}
 	switch cmd {
 	case "serve":
 		cfg, err := parseServeConfig(args, getenv, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -63,9 +79,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "export":
 		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
+		for _, a := range args {
+			if a == "-h" || a == "-help" || a == "--help" {
+				return printHelp(stderr, "version")
+			}
+		}
 		_, err := fmt.Fprintln(stdout, "parley", version)
 		return err
+	case "help":
+		return helpCmd(args, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, user, health, backup, restore, import, export or version)", cmd)
+		return unknownCommand(cmd)
 	}
 }

@@ -36,11 +36,18 @@ var listenRE = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 // returns its base URL and a stop function that waits for a clean exit.
 func start(t *testing.T, dir string, flags ...string) (string, func()) {
 	t.Helper()
+	base, _, stop := startEnv(t, dir, nil, flags...)
+	return base, stop
+}
+
+// startEnv is start with the environment env, returning the logs as well.
+func startEnv(t *testing.T, dir string, env map[string]string, flags ...string) (string, *syncBuffer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), func(string) string { return "" }, logs, logs)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), func(k string) string { return env[k] }, logs, logs)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -51,7 +58,7 @@ func start(t *testing.T, dir string, flags ...string) (string, func()) {
 					t.Errorf("run returned %v; logs:\n%s", err, logs)
 				}
 			}
-			return "http://" + m[1], stop
+			return "http://" + m[1], logs, stop
 		}
 		select {
 		case err := <-done:

@@ -45,7 +45,7 @@ type portArgs struct {
 func parsePortArgs(args []string, getenv func(string) string, positional int) (portArgs, bool, error) {
 	a := portArgs{data: getenv("PARLEY_DATA")}
 	if a.data == "" {
-		a.data = "./parley-data"
+		a.data = defaultData
 	}
 	var pos []string
 	for i := 0; i < len(args); i++ {
@@ -97,8 +97,7 @@ func parsePortArgs(args []string, getenv func(string) string, positional int) (p
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	a, help, err := parsePortArgs(args, getenv, 2)
 	if help {
-		io.WriteString(stderr, importUsage+"\n")
-		return nil
+		return printHelp(stderr, "import")
 	}
 	if err != nil {
 		return err
@@ -221,14 +220,7 @@ func grantOwner(ctx context.Context, store storage.Store, site storage.Site) err
 
 // openPortStore opens an existing data directory, refusing to create one.
 func openPortStore(data string) (*badgerstore.Store, error) {
-	if _, err := os.Stat(filepath.Join(data, "MANIFEST")); err != nil {
-		return nil, fmt.Errorf("%s holds no Parley data (start parley once with --data %s, or give the right --data)", data, data)
-	}
-	store, err := badgerstore.Open(data, badgerstore.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("open data directory %s (a server runs on it, but its socket %s cannot be reached?): %w", data, socketName, err)
-	}
-	return store, nil
+	return openExistingStore(data, badgerstore.Options{})
 }
 
 // decodeImport reads the running server's answer to an import.
@@ -292,8 +284,7 @@ func count(n int, noun string) string {
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	a, help, err := parsePortArgs(args, getenv, 0)
 	if help {
-		io.WriteString(stderr, importUsage+"\n")
-		return nil
+		return printHelp(stderr, "export")
 	}
 	if err != nil {
 		return err

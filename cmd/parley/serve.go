@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/parley-dev/parley/server"
@@ -20,9 +21,28 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	defer logs.Close() // deferred first, so it runs last: after every line
 	log := newLogger(cfg, logs)
 	setMemoryLimit(cfg, log)
-	store, err := badgerstore.Open(cfg.Data, badgerstore.Options{Logger: log})
+	// The listeners come first: a port in use or an address that cannot
+	// be bound fails the start before the data directory is created or
+	// seeded. Serve takes ln over; the deferred Close covers a start that
+	// fails before it (a second Close after Serve's is harmless).
+	ln, err := listen("--addr", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("open data directory %s: %w", cfg.Data, err)
+		return err
+	}
+	defer ln.Close()
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = listen("--metrics-addr", cfg.MetricsAddr); err != nil {
+			return err
+		}
+		defer mln.Close()
+	}
+	if msg := baseURLWarning(cfg); msg != "" {
+		log.Warn(msg, slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
+	}
+	store, err := openStore(cfg.Data, badgerstore.Options{Logger: log})
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if cerr := store.Close(); cerr != nil && err == nil {
@@ -70,17 +90,6 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		defer func() { stopBackups(); <-done }() // before the store closes
 		log.Info("scheduled backups", slog.String("dir", cfg.BackupDir), slog.Duration("every", cfg.BackupEvery), slog.Int("keep", cfg.BackupKeep))
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	var mln net.Listener
-	if cfg.MetricsAddr != "" {
-		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
-			ln.Close()
-			return fmt.Errorf("--metrics-addr: %w", err)
-		}
-	}
 	if !cfg.Mail.Enabled() {
 		log.Info("no mail server set up (--smtp-host): Parley sends no e-mail, and readers are not offered reply e-mails")
 	}
@@ -110,6 +119,23 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		return err
 	}
 	return <-served
+}
+
+// listen opens the TCP listener of flag's address addr, with an error that
+// names both.
+func listen(flag, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) {
+			err = op.Err // not "listen tcp ADDR:" again
+		}
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("%s %s: the address is in use, most likely by another server (stop it, or choose another %s)", flag, addr, flag)
+		}
+		return nil, fmt.Errorf("%s %s: cannot listen: %v", flag, addr, err)
+	}
+	return ln, nil
 }
 
 func newLogger(cfg serveConfig, w io.Writer) *slog.Logger {

@@ -30,13 +30,16 @@ On a terminal the password is prompted for twice without echo; otherwise the
 first line of standard input is the password, e.g.
   printf '%s\n' "$PASSWORD" | parley user add alice --admin
 Never put a password in the command line: other users can read it.
-The server must be stopped: only one process can open the data directory.`
+The server must be stopped: only one process can open the data directory.
+list and passwd refuse a directory that holds no Parley data; add creates
+the data in a new or empty directory, as for the first admin before the
+first start.`
 
 // userCmd manages the admin page's users.
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	data := getenv("PARLEY_DATA")
 	if data == "" {
-		data = "./parley-data"
+		data = defaultData
 	}
 	var pos []string
 	isAdmin := false
@@ -53,21 +56,25 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			data = args[i]
 		case strings.HasPrefix(a, "--data=") || strings.HasPrefix(a, "-data="):
 			data = a[strings.Index(a, "=")+1:]
-		case a == "-h" || a == "--help":
-			io.WriteString(stderr, userUsage+"\n")
-			return nil
+		case a == "-h" || a == "--help" || a == "-help":
+			return printHelp(stderr, "user")
 		case strings.HasPrefix(a, "-"):
 			return fmt.Errorf("unknown flag %s\n%s", a, userUsage)
 		default:
 			pos = append(pos, a)
 		}
 	}
-	if len(pos) == 0 {
+	open := openExistingStore // list and passwd need the users there
+	switch {
+	case len(pos) == 2 && pos[0] == "add":
+		open = openNewOrExistingStore
+	case len(pos) == 2 && pos[0] == "passwd", len(pos) == 1 && pos[0] == "list":
+	default:
 		return errors.New(userUsage)
 	}
-	store, err := badgerstore.Open(data, badgerstore.Options{})
+	store, err := open(data, badgerstore.Options{})
 	if err != nil {
-		return fmt.Errorf("open data directory %s (is the server running?): %w", data, err)
+		return err
 	}
 	defer store.Close()
 	switch {
@@ -175,8 +182,16 @@ func readNewPassword(stderr io.Writer) (string, error) {
 // to create one. The password itself is never logged.
 func ensureAdmin(ctx context.Context, store storage.Store, cfg serveConfig, log *slog.Logger) error {
 	users, err := store.Users(ctx)
-	if err != nil || len(users) > 0 {
+	if err != nil {
 		return err
+	}
+	if len(users) > 0 {
+		if cfg.AdminPassword != "" {
+			log.Warn("PARLEY_ADMIN_PASSWORD is ignored: users exist already, and it only creates the first admin; "+
+				"change a password with `parley user passwd NAME`, and remove the variable from the environment",
+				slog.Int("users", len(users)))
+		}
+		return nil
 	}
 	if cfg.AdminPassword == "" {
 		log.Warn("no admin account yet: stop the server and run `parley user add NAME --admin` (it reads the password from stdin), "+

@@ -109,6 +109,9 @@ func TestFirstStartCreatesAdmin(t *testing.T) {
 	if u, _ := st.User(context.Background(), "boss"); !admin.CheckPassword(u.PasswordHash, "first admin secret") {
 		t.Error("a second start replaced the password")
 	}
+	if l := logs.String(); !strings.Contains(l, "PARLEY_ADMIN_PASSWORD is ignored") || strings.Contains(l, "another secret") {
+		t.Errorf("the ignored password: %s", l)
+	}
 }
 
 func TestFirstStartHint(t *testing.T) {
