@@ -316,6 +316,8 @@ func (s *Server) routes() {
 	site.Post("/counts", s.counts)
 	site.Get("/events", s.events)
 	site.Get("/feed.atom", s.feed)
+	site.Get("/comments.html", s.threadHTML)
+	s.app.Get("/sites/:site/discussion", s.discussionPage)
 	site.Get("/me", s.myData)
 	site.Delete("/me", s.eraseMyData)
 	s.app.Use(notFoundRoute)

@@ -59,6 +59,10 @@ function wanted() {
 // (confirm.js removed), which asks before it.
 export function createWidget(host, o) {
   const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
+  // A thread the page came with (comments.html, included when the site was
+  // built) stays on screen through a <slot> until this one replaces it.
+  const pre = !root.firstChild && host.querySelector('[data-parley-thread]');
+  if (pre) root.append(h('slot'));
   const w = { host, o, reload, destroy, reply, edit, announce, count };
   let gen = 0; // bumped by every (re)load: answers for an older one are dropped
   let heading, live, slot, status, alert, more, cursor, busy;
@@ -107,7 +111,7 @@ export function createWidget(host, o) {
     // are on their way, and shown with them when they come soon: no frame
     // of "Loading…".
     const view = draw(tag);
-    await Promise.race([settled, new Promise(r => setTimeout(r, 100))]);
+    await (pre ? settled : Promise.race([settled, new Promise(r => setTimeout(r, 100))]));
     if (my !== gen) return;
     root.replaceChildren(view);
     await fill(first, my, true);
