@@ -112,6 +112,12 @@ type Ban struct {
 	By      string    `json:"by"` // user name of the moderator
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires,omitzero"`
+	// Who was banned, when the ban came from one of their comments: the
+	// name they gave, an excerpt of the comment, its id and its page.
+	AuthorName string `json:"author_name,omitempty"`
+	Excerpt    string `json:"excerpt,omitempty"`
+	CommentID  string `json:"comment_id,omitempty"`
+	PageKey    string `json:"page_key,omitempty"`
 }
 
 // Active reports whether the ban is in force at now.

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,10 +25,32 @@ func (h *Handler) audit(c *fiber.Ctx, e storage.AuditEntry) {
 	}
 }
 
+type auditRow struct {
+	storage.AuditEntry
+	PageTitle string // of the entry's page, else its key
+}
+
 func (h *Handler) auditPage(c *fiber.Ctx) error {
-	entries, err := h.store.Audit(c.UserContext(), siteOf(c).ID, 500)
+	ctx := c.UserContext()
+	site := siteOf(c)
+	entries, err := h.store.Audit(ctx, site.ID, 500)
 	if err != nil {
 		return err
 	}
-	return h.render(c, "audit", "Audit log", entries)
+	rows := make([]auditRow, len(entries))
+	titles := map[string]string{}
+	for i, e := range entries {
+		rows[i] = auditRow{AuditEntry: e}
+		if e.PageKey == "" {
+			continue
+		}
+		t, ok := titles[e.PageKey]
+		if !ok {
+			p, _ := h.store.Page(ctx, site.ID, e.PageKey)
+			t = cmp.Or(p.Title, e.PageKey)
+			titles[e.PageKey] = t
+		}
+		rows[i].PageTitle = t
+	}
+	return h.render(c, "audit", "Audit log", rows)
 }

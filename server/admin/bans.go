@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -10,23 +11,65 @@ import (
 	"github.com/parley-dev/parley/storage"
 )
 
-// banDurations are the choices of the ban forms, in days (0: forever).
-var banDurations = []struct {
-	Days  int
-	Label string
-}{{1, "1 day"}, {7, "1 week"}, {30, "30 days"}, {365, "1 year"}, {0, "Forever"}}
+// banDuration is one choice of how long a ban lasts.
+type banDuration struct {
+	Days    int // 0: forever
+	Label   string
+	Default bool // the one a ban form offers first
+}
+
+// banDurations are the choices of both ban forms: the comment page's and
+// the Bans page's.
+var banDurations = []banDuration{
+	{Days: 1, Label: "1 day"}, {Days: 7, Label: "1 week"}, {Days: 30, Label: "30 days", Default: true},
+	{Days: 365, Label: "1 year"}, {Days: 0, Label: "Forever"},
+}
+
+type banRow struct {
+	storage.Ban
+	PageTitle string // of the banned comment's page, else its key
+	PageURL   string
+}
 
 type bansView struct {
-	Bans      []storage.Ban
-	Durations any
+	Bans      []banRow
+	Durations []banDuration
 }
 
 func (h *Handler) bansPage(c *fiber.Ctx) error {
-	bans, err := h.store.Bans(c.UserContext(), siteOf(c).ID, h.cfg.Now())
+	ctx := c.UserContext()
+	site := siteOf(c)
+	bans, err := h.store.Bans(ctx, site.ID, h.cfg.Now())
 	if err != nil {
 		return err
 	}
-	return h.render(c, "bans", "Bans", bansView{Bans: bans, Durations: banDurations})
+	v := bansView{Durations: banDurations}
+	pages := map[string]storage.Page{}
+	for _, b := range bans {
+		r := banRow{Ban: b}
+		if b.PageKey != "" {
+			p, ok := pages[b.PageKey]
+			if !ok {
+				p, _ = h.store.Page(ctx, site.ID, b.PageKey)
+				pages[b.PageKey] = p
+			}
+			r.PageTitle, r.PageURL = cmp.Or(p.Title, b.PageKey), p.URL
+		}
+		v.Bans = append(v.Bans, r)
+	}
+	return h.render(c, "bans", "Bans", v)
+}
+
+// excerptLen is how much of a banned reader's comment their ban keeps.
+const excerptLen = 140
+
+// excerpt is the start of a comment's text on one line.
+func excerpt(markdown string) string {
+	s := strings.Join(strings.Fields(markdown), " ")
+	if r := []rune(s); len(r) > excerptLen {
+		s = strings.TrimSpace(string(r[:excerptLen])) + "…"
+	}
+	return s
 }
 
 // readBan reads the kind-independent ban fields of a form.
@@ -70,6 +113,7 @@ func (h *Handler) banAuthor(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	b.AuthorName, b.Excerpt, b.CommentID, b.PageKey = cm.Author.Name, excerpt(cm.Markdown), cm.ID, cm.PageKey
 	if err := h.store.PutBan(ctx, b); err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"html/template"
 	"strings"
 	"unicode/utf8"
 
@@ -13,10 +15,16 @@ import (
 )
 
 type commentView struct {
-	C       storage.Comment
-	Page    storage.Page
-	Link    string
-	History []storage.AuditEntry // moderator actions on this comment, newest first
+	C         storage.Comment
+	Body      template.HTML // as readers see it
+	Page      storage.Page
+	PageTitle string // the page's title, else its key
+	Link      string
+	Report    string   // the readers' flags in one line, if any
+	Notes     []string // and what they wrote
+	Actions   []queueAction
+	Durations []banDuration
+	History   []storage.AuditEntry // moderator actions on this comment, newest first
 }
 
 // historyScan bounds how far back the comment page looks in the audit log
@@ -40,7 +48,26 @@ func (h *Handler) commentPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := commentView{C: cm, Page: p}
+	flagged, err := h.store.FlaggedComments(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	v := commentView{C: cm, Body: storedHTML(cm), Page: p, PageTitle: cmp.Or(p.Title, cm.PageKey), Durations: banDurations}
+	for _, f := range flagged {
+		if f.Comment.ID == cm.ID {
+			v.Report, v.Notes = flagReport(f.Flags)
+		}
+	}
+	// The actions of the queue tab the comment is on, and Keep if readers
+	// reported it.
+	if v.Report != "" {
+		v.Actions = append(v.Actions, actKeep)
+	}
+	for _, a := range rowActions(string(cm.Status), cm) {
+		if a != actKeep {
+			v.Actions = append(v.Actions, a)
+		}
+	}
 	for _, e := range log {
 		if e.CommentID == cm.ID {
 			v.History = append(v.History, e)

@@ -115,7 +115,7 @@ func TestQueue(t *testing.T) {
 		t.Error("text filter")
 	}
 	a = e.do(call{method: "GET", path: "/admin/sites/blog/queue?tab=flagged", user: "alice"})
-	if !strings.Contains(a.body, "abuse (1)") || !strings.Contains(a.body, "rude") || !strings.Contains(a.body, e.live.ID) {
+	if !strings.Contains(a.body, "Reported once: abuse") || !strings.Contains(a.body, "rude") || !strings.Contains(a.body, e.live.ID) {
 		t.Errorf("flagged tab: %s", a.body)
 	}
 	e.do(call{method: "POST", path: "/admin/sites/blog/comments", user: "alice", form: url.Values{"action": {"dismiss"}, "id": {e.live.ID}}})

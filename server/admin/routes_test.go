@@ -116,7 +116,7 @@ var routes = map[string]route{
 				t.Errorf("audit: %+v", a)
 			}
 			page := e.do(call{method: "GET", path: "/admin/sites/blog/comments/" + e.live.ID, user: "alice"})
-			if !strings.Contains(page.body, `<td class="text">`+e.live.Markdown+`</td>`) {
+			if !strings.Contains(page.body, `<td class="text" data-label="Before">`+e.live.Markdown+`</td>`) {
 				t.Error("the comment page does not show the text before the edit")
 			}
 		}},

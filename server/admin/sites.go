@@ -237,6 +237,7 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 
 func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	site := siteOf(c)
+	was := site
 	name, err := oneLine(c.FormValue("name"), 100, "site name")
 	if err != nil {
 		return err
@@ -257,7 +258,7 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	if err := h.store.UpdateSite(c.UserContext(), site); err != nil {
 		return err
 	}
-	h.audit(c, storage.AuditEntry{Action: "settings"})
+	h.audit(c, storage.AuditEntry{Action: "settings", Note: settingsChanges(was, site)})
 	return back(c, "/admin/sites/"+site.ID, "saved")
 }
 

@@ -8,7 +8,7 @@ function selectAll() {
   for (const box of document.querySelectorAll("input[data-select-all]")) {
     const form = document.querySelector(box.dataset.selectAll);
     if (!form) continue;
-    box.hidden = false;
+    (box.closest("label") || box).hidden = false;
     const items = () => form.querySelectorAll('input[type=checkbox][name="id"]');
     box.addEventListener("change", () => {
       for (const item of items()) item.checked = box.checked;
