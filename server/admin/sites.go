@@ -185,6 +185,7 @@ func (h *Handler) origins(text string) ([]string, error) {
 
 type settingsView struct {
 	Snippet    string
+	NoScript   string // the snippet's link for readers without JavaScript
 	Feed       string // the head link that advertises the site's comment feed
 	Origins    string
 	Blocked    string
@@ -210,6 +211,7 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 	}
 	v := settingsView{
 		Snippet:  `<div id="parley"></div>` + "\n" + `<script src="` + h.cfg.BaseURL + `/embed.js" data-site="` + site.ID + `" async></script>`,
+		NoScript: `<noscript><a href="` + h.cfg.BaseURL + `/sites/` + site.ID + `/discussion?page=PAGE">Read the comments</a></noscript>`,
 		Feed:     `<link rel="alternate" type="application/atom+xml" title="Comments" href="` + h.cfg.BaseURL + `/api/v1/sites/` + site.ID + `/feed.atom">`,
 		Origins:  strings.Join(site.Origins, "\n"),
 		Blocked:  strings.Join(site.Settings.BlockedWords, "\n"),
