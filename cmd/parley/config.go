@@ -19,6 +19,7 @@ import (
 type serveConfig struct {
 	Addr           string
 	Data           string
+	Store          string // a postgres:// URL: PostgreSQL instead of Badger in Data
 	BaseURL        string
 	BaseURLDerived bool // BaseURL is the default from Addr: no --base-url was given
 	TrustedProxies []string
@@ -74,6 +75,7 @@ func defineServeFlags(cfg *serveConfig, getenv func(string) string) (*envFlagSet
 		Usage: "listen address; an empty host (:8080) or 0.0.0.0 listens on every interface"})
 	fs.Var(&cfg.Data, flagDoc{Name: "data", Value: "DIR", Env: "PARLEY_DATA", Default: defaultData,
 		Usage: "data directory, created on the first start"})
+	fs.Var(&cfg.Store, storeFlagDoc)
 	fs.Var(&cfg.BaseURL, flagDoc{Name: "base-url", Value: "URL", Env: "PARLEY_BASE_URL",
 		Shown: "http://ADDR, with localhost for an empty or wildcard host",
 		Usage: "public URL of this instance, used in embed snippets, feeds and e-mail links"})
@@ -139,6 +141,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(v.level)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %w", err)
+	}
+	if err := checkStoreURL(cfg.Store); err != nil {
+		return cfg, err
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, errors.New("--log-format: want text or json")

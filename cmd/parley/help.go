@@ -70,7 +70,7 @@ var commands = []command{
 	{"serve", "start the server (the default command)", serveUsage, serveFlagDocs},
 	{"user", "add users, change their passwords, list them", userUsage, docs(
 		flagDoc{Name: "admin", Usage: "with add: make the user an instance admin; with passwd: make them one as well"},
-		dataFlagDoc,
+		dataFlagDoc, storeFlagDoc,
 	)},
 	{"health", "check a running server's /healthz (for container health checks)", healthUsage, docs(
 		flagDoc{Env: "PARLEY_ADDR", Shown: "unset, which checks http://127.0.0.1:8080/healthz",
@@ -83,6 +83,7 @@ var commands = []command{
 	)},
 	{"import", "import another comment system's export into a site", importUsage, docs(importFlagDocs...)},
 	{"export", "write a site's Parley export", importUsage, docs(exportFlagDocs...)},
+	{"migrate", "bring a PostgreSQL database to this release's schema", migrateUsage, docs(storeFlagDoc)},
 	{"version", "print the version (also parley --version)", versionUsage, docs()},
 	{"help", "list the commands, or a command's flags: parley help COMMAND", helpUsage, docs()},
 }
@@ -99,12 +100,12 @@ var (
 		{Name: "rule", Value: "OLD=NEW", Usage: "rewrite the start of the pages' URLs; may be given more than once"},
 		{Name: "dry-run", Usage: "read the whole file and report what an import would do, storing nothing"},
 		{Name: "owner", Value: "USER", Usage: "owner of the site a Parley export creates when --site does not exist"},
-		dataFlagDoc,
+		dataFlagDoc, storeFlagDoc,
 	}
 	exportFlagDocs = []flagDoc{
 		siteFlagDoc,
 		{Name: "out", Value: "FILE", Shown: "standard output", Usage: "the file to write"},
-		dataFlagDoc,
+		dataFlagDoc, storeFlagDoc,
 	}
 )
 

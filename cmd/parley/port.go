@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/importer"
 	"github.com/parley-dev/parley/server/importer/native"
+	"github.com/parley-dev/parley/server/live"
 	"github.com/parley-dev/parley/storage"
 	"github.com/parley-dev/parley/storage/badgerstore"
 )
@@ -37,13 +39,13 @@ export writes FILE (default: standard output).`
 
 // portArgs are the flags of import and export.
 type portArgs struct {
-	format, file, site, owner, out, data string
-	rules                                []string
-	dryRun                               bool
+	format, file, site, owner, out, data, store string
+	rules                                       []string
+	dryRun                                      bool
 }
 
 func parsePortArgs(args []string, getenv func(string) string, positional int) (portArgs, bool, error) {
-	a := portArgs{data: getenv("PARLEY_DATA")}
+	a := portArgs{data: getenv("PARLEY_DATA"), store: getenv("PARLEY_STORE")}
 	if a.data == "" {
 		a.data = defaultData
 	}
@@ -61,7 +63,7 @@ func parsePortArgs(args []string, getenv func(string) string, positional int) (p
 			a.dryRun = true
 			continue
 		}
-		target := map[string]*string{"site": &a.site, "owner": &a.owner, "out": &a.out, "data": &a.data}[name]
+		target := map[string]*string{"site": &a.site, "owner": &a.owner, "out": &a.out, "data": &a.data, "store": &a.store}[name]
 		var rule string
 		if name == "rule" {
 			target = &rule
@@ -120,11 +122,14 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	// The HTTP client closes the body it is given, even when it cannot
 	// connect, so it gets one that does not close the file: the direct
 	// import reads it again from the start.
-	res, err := socketRequest(ctx, a.data, "POST", "/import?"+q.Encode(), io.NopCloser(f))
+	res, err := (*http.Response)(nil), errNoServer
+	if a.store == "" { // a shared database is written directly: its nodes hear of it
+		res, err = socketRequest(ctx, a.data, "POST", "/import?"+q.Encode(), io.NopCloser(f))
+	}
 	switch {
 	case errors.Is(err, errNoServer):
 		if _, err = f.Seek(0, io.SeekStart); err == nil {
-			report, err = importDirect(ctx, a.data, q, f)
+			report, err = importDirect(ctx, a, q, f)
 		}
 	case err == nil:
 		defer res.Body.Close()
@@ -184,12 +189,12 @@ func importOptions(ctx context.Context, store storage.Store, q url.Values) (impo
 
 // importDirect imports into the data directory itself, with no server
 // running on it.
-func importDirect(ctx context.Context, data string, q url.Values, r io.Reader) (importer.Report, error) {
-	store, err := openPortStore(data)
+func importDirect(ctx context.Context, a portArgs, q url.Values, r io.Reader) (importer.Report, error) {
+	store, closeStore, err := openPortStore(ctx, a)
 	if err != nil {
 		return importer.Report{}, err
 	}
-	defer store.Close()
+	defer closeStore()
 	opts, err := importOptions(ctx, store, q)
 	if err != nil {
 		return importer.Report{}, err
@@ -218,9 +223,27 @@ func grantOwner(ctx context.Context, store storage.Store, site storage.Site) err
 	return err
 }
 
-// openPortStore opens an existing data directory, refusing to create one.
-func openPortStore(data string) (*badgerstore.Store, error) {
-	return openExistingStore(data, badgerstore.Options{})
+// openPortStore opens the store of an import or export run by the
+// command itself: the PostgreSQL database of --store, whose running nodes
+// hear of every page it changes, or an existing data directory (never a
+// new one).
+func openPortStore(ctx context.Context, a portArgs) (storage.Store, func(), error) {
+	if a.store != "" {
+		if err := checkStoreURL(a.store); err != nil {
+			return nil, nil, err
+		}
+		pg, err := openPostgres(ctx, a.store, false, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return live.Watch(pg, live.NewAnnouncer(pg.Notes(), quiet)), func() { pg.Close() }, nil
+	}
+	st, err := openExistingStore(a.data, badgerstore.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() { st.Close() }, nil
 }
 
 // decodeImport reads the running server's answer to an import.
@@ -290,13 +313,16 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	write := func(w io.Writer) error {
-		res, err := socketRequest(ctx, a.data, "GET", "/export?"+url.Values{"site": {a.site}}.Encode(), nil)
+		res, err := (*http.Response)(nil), errNoServer
+		if a.store == "" {
+			res, err = socketRequest(ctx, a.data, "GET", "/export?"+url.Values{"site": {a.site}}.Encode(), nil)
+		}
 		if errors.Is(err, errNoServer) {
-			store, err := openPortStore(a.data)
+			store, closeStore, err := openPortStore(ctx, a)
 			if err != nil {
 				return err
 			}
-			defer store.Close()
+			defer closeStore()
 			return native.Write(ctx, w, store, a.site, time.Now())
 		}
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/server"
-	"github.com/parley-dev/parley/storage/badgerstore"
 )
 
 // serve runs the server until ctx ends, then shuts down gracefully and
@@ -40,53 +39,58 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 	if msg := baseURLWarning(cfg); msg != "" {
 		log.Warn(msg, slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
 	}
-	store, err := openStore(cfg.Data, badgerstore.Options{Logger: log})
+	b, err := openBackend(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if cerr := store.Close(); cerr != nil && err == nil {
+		if cerr := b.close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close database: %w", cerr)
 		}
 	}()
-	if err := ensureAdmin(ctx, store, cfg, log); err != nil {
+	if err := ensureAdmin(ctx, b.store, cfg, log); err != nil {
 		return err
 	}
 	var backups *backupSocket
-	srv, err := server.New(ctx, store, server.Config{
+	srvCfg := server.Config{
 		Signup: cfg.Signup, BaseURL: cfg.BaseURL, ThreadCacheBytes: cfg.ThreadCacheMB << 20, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, Logger: log,
 		RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, MaxConnsPerClient: cfg.MaxConns, SitesPerUser: cfg.SitesPerUser,
 		AllowPrivateCallbacks: cfg.PrivateTargets, MaxStreamsPerClient: cfg.MaxStreams, Mail: cfg.Mail,
-		MetricsToken: cfg.MetricsToken,
-		Operations: func() (int64, time.Time) {
-			lsm, vlog := store.Sizes()
+		MetricsToken: cfg.MetricsToken, Bus: b.bus,
+	}
+	if b.badger != nil {
+		srvCfg.Operations = func() (int64, time.Time) {
+			lsm, vlog := b.badger.Sizes()
 			last := backups.Last()
 			if t := lastScheduledBackup(cfg.BackupDir); t.After(last) {
 				last = t
 			}
 			return lsm + vlog, last
-		},
-	})
+		}
+	}
+	srv, err := server.New(ctx, b.store, srvCfg)
 	if err != nil {
 		return err
 	}
-	// Closed before the store (defers run last-first): no backup outlives it.
-	// A socket that cannot be made (a data path too long for a Unix
-	// socket, say) costs the backup, import and export commands, not the
-	// service.
-	if backups, err = listenBackup(cfg.Data, store, srv, log); err != nil {
-		log.Warn("no backup socket: parley backup, import and export cannot reach this server", slog.Any("err", err))
+	if b.badger != nil {
+		// Closed before the store (defers run last-first): no backup
+		// outlives it. A socket that cannot be made (a data path too long
+		// for a Unix socket, say) costs the backup, import and export
+		// commands, not the service.
+		if backups, err = listenBackup(cfg.Data, b.badger, srv, log); err != nil {
+			log.Warn("no backup socket: parley backup, import and export cannot reach this server", slog.Any("err", err))
+		}
+		defer backups.Close()
 	}
-	defer backups.Close()
 	if cfg.Demo {
 		if err := srv.EnsureDemo(ctx); err != nil {
 			return err
 		}
 	}
-	if cfg.BackupDir != "" && cfg.BackupEvery > 0 {
+	if b.badger != nil && cfg.BackupDir != "" && cfg.BackupEvery > 0 {
 		bctx, stopBackups := context.WithCancel(ctx)
 		done := make(chan struct{})
-		go scheduledBackups(bctx, store, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log, done)
+		go scheduledBackups(bctx, b.badger, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log, done)
 		defer func() { stopBackups(); <-done }() // before the store closes
 		log.Info("scheduled backups", slog.String("dir", cfg.BackupDir), slog.Duration("every", cfg.BackupEvery), slog.Int("keep", cfg.BackupKeep))
 	}
@@ -97,7 +101,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) (err error) {
 		log.Warn("rate limits are off (--rate-limits off): for load tests, never for a public site")
 	}
 	log.Info("parley is listening", slog.String("addr", ln.Addr().String()),
-		slog.String("base_url", cfg.BaseURL), slog.String("data", cfg.Data), slog.String("version", version))
+		slog.String("base_url", cfg.BaseURL), slog.String("store", b.name), slog.String("version", version))
 	if cfg.Demo {
 		log.Info("try the demo", slog.String("url", cfg.BaseURL+"/demo"))
 	}

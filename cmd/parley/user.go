@@ -37,7 +37,7 @@ first start.`
 
 // userCmd manages the admin page's users.
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	data := getenv("PARLEY_DATA")
+	data, dsn := getenv("PARLEY_DATA"), getenv("PARLEY_STORE")
 	if data == "" {
 		data = defaultData
 	}
@@ -56,6 +56,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			data = args[i]
 		case strings.HasPrefix(a, "--data=") || strings.HasPrefix(a, "-data="):
 			data = a[strings.Index(a, "=")+1:]
+		case a == "--store" || a == "-store":
+			if i+1 == len(args) {
+				return errors.New("--store needs a postgres:// URL")
+			}
+			i++
+			dsn = args[i]
+		case strings.HasPrefix(a, "--store=") || strings.HasPrefix(a, "-store="):
+			dsn = a[strings.Index(a, "=")+1:]
 		case a == "-h" || a == "--help" || a == "-help":
 			return printHelp(stderr, "user")
 		case strings.HasPrefix(a, "-"):
@@ -72,7 +80,17 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	default:
 		return errors.New(userUsage)
 	}
-	store, err := open(data, badgerstore.Options{})
+	var store storage.Store
+	var err error
+	if dsn != "" {
+		if err := checkStoreURL(dsn); err != nil {
+			return err
+		}
+		// A new database gets its schema: the first admin may come first.
+		store, err = openPostgres(ctx, dsn, true, slog.New(slog.NewTextHandler(stderr, nil)))
+	} else {
+		store, err = open(data, badgerstore.Options{})
+	}
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,42 @@ type note struct {
 	BodyEdited bool           `json:"e,omitempty"`
 }
 
+// noteOf is the note of e sent by node; false when it does not fit.
+func noteOf(node string, e Event) ([]byte, bool) {
+	b, err := json.Marshal(note{Node: node, Kind: e.Kind, Version: e.Version, Site: e.Comment.SiteID,
+		Page: e.Comment.PageKey, ID: e.Comment.ID, Before: e.Before, BodyEdited: e.BodyEdited})
+	return b, err == nil && len(b) <= MaxNote
+}
+
+// Announcer is the Bus of a process that writes but serves no readers
+// (parley import on a shared database): Publish sends each event's note
+// to the nodes before it returns. Nothing subscribes to it in practice;
+// Subscribe works as on Memory.
+type Announcer struct {
+	*Memory
+	t   Transport
+	log *slog.Logger
+}
+
+// NewAnnouncer returns an Announcer over t.
+func NewAnnouncer(t Transport, log *slog.Logger) *Announcer {
+	return &Announcer{Memory: NewMemory(), t: t, log: log}
+}
+
+// Publish implements Bus: e goes to the nodes at once.
+func (a *Announcer) Publish(e Event) {
+	a.Memory.Publish(e)
+	b, ok := noteOf("", e)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.t.Send(ctx, b); err != nil {
+		a.log.Warn("live: the running nodes were not told of a change; their readers catch up on reload", slog.Any("err", err))
+	}
+}
+
 // NewShared starts a Shared bus over t, reading comments from store.
 // Close stops it.
 func NewShared(t Transport, store Comments, log *slog.Logger) *Shared {
@@ -86,9 +122,8 @@ func (s *Shared) Publish(e Event) {
 	if e.Kind == Missed {
 		return // this node's own loss: nothing to tell the others
 	}
-	b, err := json.Marshal(note{Node: s.node, Kind: e.Kind, Version: e.Version, Site: e.Comment.SiteID,
-		Page: e.Comment.PageKey, ID: e.Comment.ID, Before: e.Before, BodyEdited: e.BodyEdited})
-	if err != nil || len(b) > MaxNote {
+	b, ok := noteOf(s.node, e)
+	if !ok {
 		s.log.Warn("live: event too large for the other nodes", slog.String("site", e.Comment.SiteID))
 		return
 	}
