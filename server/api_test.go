@@ -218,9 +218,10 @@ func TestCORS(t *testing.T) {
 		allowOrigin          string
 	}{
 		{"read from the blog", "GET", testOrigin, 200, testOrigin},
-		{"read from elsewhere", "GET", "https://evil.example", 200, ""},
-		{"read from another port", "GET", "https://blog.example:8443", 200, ""},
-		{"read from http", "GET", "http://blog.example", 200, ""},
+		// Refused with a message the page may read: it holds no comments.
+		{"read from elsewhere", "GET", "https://evil.example", 403, "https://evil.example"},
+		{"read from another port", "GET", "https://blog.example:8443", 403, "https://blog.example:8443"},
+		{"read from http", "GET", "http://blog.example", 403, "http://blog.example"},
 		{"preflight from the blog", "OPTIONS", testOrigin, 204, testOrigin},
 		{"preflight from elsewhere", "OPTIONS", "https://evil.example", 403, ""},
 		{"post from the blog", "POST", testOrigin, 201, testOrigin},

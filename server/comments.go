@@ -68,6 +68,9 @@ func settingsView(set storage.SiteSettings) publicSettings {
 func (s *Server) listComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	site := siteOf(c)
+	if err := s.refuseForeignRead(c, site); err != nil {
+		return err
+	}
 	key, err := pagekey.Normalize(c.Query("page"))
 	if err != nil {
 		return badRequest("invalid", "page", "Give the page as ?page=ID or URL.")

@@ -123,6 +123,9 @@ type Server struct {
 	metricsMu    sync.Mutex
 	metricsHTTP  *http.Server
 	shuttingDown atomic.Bool
+	// foreign throttles the warnings about reads from origins a site does
+	// not allow.
+	foreign foreignOrigins
 }
 
 // bodyLimit caps request bodies: a 10,000-character comment is at most
