@@ -1,7 +1,6 @@
 package badgerstore
 
 import (
-	"slices"
 	"sync"
 
 	"github.com/parley-dev/parley/storage"
@@ -99,14 +98,6 @@ func (c *readCache[K, V]) clear() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.items, c.used = nil, 0
-}
-
-// cloneSite copies the slices of a site so callers cannot change the cache.
-func cloneSite(s storage.Site) storage.Site {
-	s.Origins = slices.Clone(s.Origins)
-	s.Settings.BlockedWords = slices.Clone(s.Settings.BlockedWords)
-	s.Settings.SuspectWords = slices.Clone(s.Settings.SuspectWords)
-	return s
 }
 
 // pageID names a page in the page cache.

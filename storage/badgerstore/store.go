@@ -85,7 +85,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db:     db,
 		dir:    dir,
 		log:    logger,
-		sites:  &readCache[string, storage.Site]{budget: 10000, clone: cloneSite},
+		sites:  &readCache[string, storage.Site]{budget: 10000, clone: storage.Site.Clone},
 		pages:  &readCache[pageID, storage.Page]{budget: pageCacheBytes, cost: pageCost},
 		stopGC: make(chan struct{}),
 		gcDone: make(chan struct{}),

@@ -47,13 +47,22 @@ func (s *Store) CreateSite(ctx context.Context, site storage.Site) error {
 
 // Site returns a site. ErrNotFound if there is none.
 func (s *Store) Site(ctx context.Context, id string) (storage.Site, error) {
+	now := time.Now()
+	if site, ok := s.sites.get(id, now); ok {
+		return site, ctx.Err()
+	}
+	gen := s.sites.generation()
 	site, err := scanSite(s.pool.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id))
+	if err == nil {
+		s.sites.put(site, gen, now)
+	}
 	return site, noRows(err, "site %q", id)
 }
 
 // UpdateSite replaces a site's name, origins, settings and signing secret;
 // its owner and creation time stay. ErrNotFound if it does not exist.
 func (s *Store) UpdateSite(ctx context.Context, site storage.Site) error {
+	defer s.sites.drop(site.ID)
 	settings, err := json.Marshal(site.Settings)
 	if err != nil {
 		return err
@@ -84,6 +93,7 @@ func (s *Store) Sites(ctx context.Context) ([]storage.Site, error) {
 // and its place in their notification lists. ErrNotFound if there is no
 // such site.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {
+	defer s.sites.drop(id)
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM sites WHERE id = $1`, id)
 		if err != nil {

@@ -19,7 +19,8 @@ import (
 // Store is a storage.Store on a PostgreSQL database. It is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	sites siteCache // sites read in the last siteTTL
 }
 
 var _ storage.Store = (*Store)(nil)
