@@ -42,8 +42,14 @@ type env struct {
 	cfg   Config // what startServer builds the server with
 }
 
+// openStore opens the store of a test's data directory: Badger there, or
+// inside TestHTTPOnPostgres the PostgreSQL database kept for it.
 func openStore(t testing.TB, dir string) storage.Store {
 	t.Helper()
+	return storeOpener(t, dir)
+}
+
+var storeOpener = func(t testing.TB, dir string) storage.Store {
 	st, err := badgerstore.Open(dir, badgerstore.Options{})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
