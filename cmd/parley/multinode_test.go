@@ -3,12 +3,17 @@ package main
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/parley-dev/parley/server/admin"
+	"github.com/parley-dev/parley/storage"
+	"github.com/parley-dev/parley/storage/pgstore"
 	"github.com/parley-dev/parley/storage/pgstore/pgtest"
 )
 
@@ -94,6 +99,63 @@ func TestTwoNodesOnOneDatabase(t *testing.T) {
 	export, err := runCmd(t, "export", "--site", "demo", "--store", db)
 	if err != nil || !strings.Contains(export, "imported on the shared database") || !strings.Contains(export, "posted on node A") {
 		t.Errorf("export from PostgreSQL: %v\n%.300s", err, export)
+	}
+}
+
+// TestAdminSessionsHoldOnEveryNode signs in on one node and uses the
+// session on the other: sessions live in the database.
+func TestAdminSessionsHoldOnEveryNode(t *testing.T) {
+	db := pgtest.Migrated(t)
+	ctx := context.Background()
+	pg, err := pgstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := admin.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pg.CreateUser(ctx, storage.User{Name: "ops", PasswordHash: hash, Admin: true, Roles: map[string]storage.Role{}})
+	pg.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, stopA := start(t, t.TempDir(), "--store", db)
+	defer stopA()
+	b, stopB := start(t, t.TempDir(), "--store", db, "--demo=false")
+	defer stopB()
+
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	login, _ := http.NewRequest("POST", a+"/admin/login", strings.NewReader(url.Values{"name": {"ops"}, "password": {"correct horse battery"}, "csrf": {"t0"}}.Encode()))
+	login.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	login.Header.Set("Sec-Fetch-Site", "same-origin")                     // as a browser on the sign-in page sends
+	login.AddCookie(&http.Cookie{Name: "parley_login_csrf", Value: "t0"}) // the form's double-submit token
+	res, err := client.Do(login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "parley_admin" {
+			session = c
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("sign-in on node A: %s, cookie %v", res.Status, session)
+	}
+	for node, base := range map[string]string{"A": a, "B": b} {
+		req, _ := http.NewRequest("GET", base+"/admin/", nil)
+		req.AddCookie(session)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "ops") {
+			t.Errorf("node %s with node A's session: %s", node, res.Status)
+		}
 	}
 }
 
