@@ -208,6 +208,16 @@ type Comment struct {
 	// Notify: the author asked to hear of replies by e-mail (sent only
 	// once their address is a confirmed Subscriber of the site).
 	Notify bool `json:"notify,omitempty"`
+	// Answered: a staff member replied to the comment from the admin page,
+	// or dismissed it ("no reply needed"), so it no longer awaits a reply.
+	Answered bool `json:"answered,omitempty"`
+}
+
+// AwaitsReply reports whether c is on the staff's "awaiting your reply"
+// list: an approved reader's comment (no badge), top-level or a reply,
+// that no staff member has answered or dismissed yet.
+func (c Comment) AwaitsReply() bool {
+	return c.Status == StatusApproved && c.Author.Badge == BadgeNone && !c.Answered
 }
 
 // Vote is one voter's vote on a comment.
@@ -283,6 +293,12 @@ type Store interface {
 	// RecentComments returns a site's newest comments of one status,
 	// newest first, at most limit. ErrInvalid for an unknown status.
 	RecentComments(ctx context.Context, siteID string, status Status, limit int) ([]Comment, error)
+	// AwaitingReply returns a site's comments that await a staff reply
+	// (Comment.AwaitsReply), oldest first, at most limit (<= 0: none, only
+	// the total), and how many there are in all. It reads an index kept
+	// with every write that changes a comment's status, badge or Answered,
+	// never a scan of the site's comments.
+	AwaitingReply(ctx context.Context, siteID string, limit int) ([]Comment, int, error)
 
 	// DeleteSite removes a site with all its pages, comments, votes, flags,
 	// bans, audit entries, outbox messages and subscribers, and every user's role on it. ErrNotFound if it

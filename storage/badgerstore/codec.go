@@ -25,8 +25,9 @@ import (
 //	varints: Created and Edited in Unix nanoseconds (0: zero time), Score
 //	flags byte: bit 0 Pinned
 //	HoldReasons: a uvarint count, then each as a string; then Fingerprint
-//	  as a string; then a second flags byte: bit 0 Notify (each absent in
-//	  records written before it existed)
+//	  as a string; then a second flags byte: bit 0 Notify, bit 1 Answered
+//	  (each absent in records written before it existed; a record written
+//	  before Answered has its bit 1 clear, so it reads as not answered)
 const commentV1 = 1
 
 var errCorrupt = errors.New("badgerstore: corrupt comment record")
@@ -67,6 +68,9 @@ func encodeComment(c storage.Comment) []byte {
 	var more byte
 	if c.Notify {
 		more |= 1
+	}
+	if c.Answered {
+		more |= 2
 	}
 	return append(b, more)
 }
@@ -118,7 +122,7 @@ func decodeComment(b []byte, c *storage.Comment) error {
 		return fmt.Errorf("%w: no flags", errCorrupt)
 	}
 	c.Pinned = rest[0]&1 != 0
-	c.HoldReasons, c.Fingerprint, c.Notify = nil, "", false
+	c.HoldReasons, c.Fingerprint, c.Notify, c.Answered = nil, "", false, false
 	pos = len(raw) - len(rest) + 1
 	if pos == len(raw) {
 		return nil // written before HoldReasons existed
@@ -149,7 +153,7 @@ func decodeComment(b []byte, c *storage.Comment) error {
 	if pos == len(raw) {
 		return nil // written before Notify existed
 	}
-	c.Notify = raw[pos]&1 != 0
+	c.Notify, c.Answered = raw[pos]&1 != 0, raw[pos]&2 != 0
 	return nil
 }
 

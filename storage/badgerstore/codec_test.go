@@ -19,6 +19,7 @@ func TestCommentCodec(t *testing.T) {
 		HoldReasons: []string{"links", "suspect_word"},
 		Fingerprint: "3f9a1c2b",
 		Notify:      true,
+		Answered:    true,
 	}
 	for name, c := range map[string]storage.Comment{"full": full, "empty": {}, "unedited": {ID: "x", Created: full.Created, Score: 7}} {
 		var got storage.Comment
@@ -40,19 +41,19 @@ func TestCommentCodec(t *testing.T) {
 	// written before Notify after the fingerprint; each reads with the
 	// missing fields empty.
 	plain := full
-	plain.HoldReasons, plain.Fingerprint, plain.Notify = nil, "", false
+	plain.HoldReasons, plain.Fingerprint, plain.Notify, plain.Answered = nil, "", false, false
 	enc := encodeComment(plain)
 	if err := decodeComment(enc[:len(enc)-3], &got); err != nil || !reflect.DeepEqual(got, plain) {
 		t.Errorf("record without hold reasons: %v\n got %+v", err, got)
 	}
 	noPrint := full
-	noPrint.Fingerprint, noPrint.Notify = "", false
+	noPrint.Fingerprint, noPrint.Notify, noPrint.Answered = "", false, false
 	enc = encodeComment(noPrint)
 	if err := decodeComment(enc[:len(enc)-2], &got); err != nil || !reflect.DeepEqual(got, noPrint) {
 		t.Errorf("record without a fingerprint: %v\n got %+v", err, got)
 	}
 	noNotify := full
-	noNotify.Notify = false
+	noNotify.Notify, noNotify.Answered = false, false
 	enc = encodeComment(full)
 	if err := decodeComment(enc[:len(enc)-1], &got); err != nil || !reflect.DeepEqual(got, noNotify) {
 		t.Errorf("record without Notify: %v\n got %+v", err, got)
@@ -61,6 +62,24 @@ func TestCommentCodec(t *testing.T) {
 	got = storage.Comment{Notify: true}
 	if err := decodeComment(encodeComment(noNotify), &got); err != nil || got.Notify {
 		t.Errorf("Notify false decoded over true: %v, %v", err, got.Notify)
+	}
+	// Records written after Notify, before Answered, have bit 1 of the
+	// second flags byte clear: they read as not answered, and Notify
+	// and Answered do not read as each other.
+	beforeAnswered := full
+	beforeAnswered.Answered = false
+	enc = encodeComment(full)
+	enc[len(enc)-1] &^= 2
+	if err := decodeComment(enc, &got); err != nil || !reflect.DeepEqual(got, beforeAnswered) {
+		t.Errorf("record before Answered: %v\n got %+v", err, got)
+	}
+	answeredOnly := storage.Comment{ID: "x", Answered: true}
+	if err := decodeComment(encodeComment(answeredOnly), &got); err != nil || !reflect.DeepEqual(got, answeredOnly) {
+		t.Errorf("Answered alone: %v\n got %+v", err, got)
+	}
+	got = storage.Comment{Answered: true}
+	if err := decodeComment(encodeComment(storage.Comment{ID: "x"}), &got); err != nil || got.Answered {
+		t.Errorf("Answered false decoded over true: %v, %v", err, got.Answered)
 	}
 	// Notify alone (no fingerprint, no reasons) is still read.
 	only := storage.Comment{ID: "x", Notify: true}

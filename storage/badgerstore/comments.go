@@ -83,8 +83,8 @@ func checkNewComment(c storage.Comment, page storage.Page) error {
 	return checkParts(c.ID, c.SiteID, c.PageKey, c.ParentID, c.ReaderHash, c.Fingerprint)
 }
 
-// setIndexes writes the locator and the status, fingerprint and reader
-// index entries of c. Each index value is the comment's page key, which with the id in the
+// setIndexes writes the locator and the status, fingerprint, awaiting
+// and reader index entries of c. Each index value is the comment's page key, which with the id in the
 // index key locates the comment record.
 func setIndexes(txn *badger.Txn, c storage.Comment) error {
 	page := []byte(c.PageKey)
@@ -96,6 +96,11 @@ func setIndexes(txn *badger.Txn, c storage.Comment) error {
 	}
 	if c.Fingerprint != "" {
 		if err := txn.Set(keyFingerprint(c.SiteID, c.Fingerprint, c.ID), page); err != nil {
+			return err
+		}
+	}
+	if c.AwaitsReply() {
+		if err := txn.Set(keyAwaiting(c.SiteID, c.ID), page); err != nil {
 			return err
 		}
 	}

@@ -18,6 +18,8 @@
 //     same snapshot;
 //   - a reader's own comments (export, deletion): scan r/<site>\0<reader>\0
 //     the same way;
+//   - the comments awaiting a staff reply: scan w/<site>\0 the same way,
+//     and count its keys (key-only) for the total;
 //   - recent comments with the same text (duplicate detection): scan
 //     fp/<site>\0<fingerprint>\0 backwards, down to the UUIDv7 prefix of
 //     the earliest time wanted;
@@ -48,6 +50,10 @@
 //	q/<site>\0<status>\0<commentID>             page key (raw): status index
 //	r/<site>\0<readerHash>\0<commentID>         page key (raw): reader index,
 //	                                            only for comments with a reader
+//	w/<site>\0<commentID>                       page key (raw): awaiting index,
+//	                                            only for comments that await
+//	                                            a staff reply (approved, no
+//	                                            badge, not Answered)
 //	fp/<site>\0<fingerprint>\0<commentID>       page key (raw): fingerprint
 //	                                            index, only for comments
 //	                                            with a fingerprint
@@ -77,6 +83,9 @@
 //	sub/<site>\0<email>                         storage.Subscriber (JSON),
 //	                                            e-mail lower case
 //	meta/schema                                 schema version (JSON number)
+//	meta/migrate/awaiting                       the last comment key the
+//	                                            awaiting migration did (raw),
+//	                                            only while it runs
 //	meta/secret/<name>                          32 random bytes (raw)
 //
 // A withdrawn vote deletes its vote keys rather than storing 0. Sites

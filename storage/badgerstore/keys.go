@@ -54,6 +54,12 @@ func keyFingerprint(site, fp, id string) []byte {
 
 func prefixFingerprint(site, fp string) []byte { return []byte("fp/" + site + sep + fp + sep) }
 
+// keyAwaiting is the entry of a comment that awaits a staff reply
+// (storage.Comment.AwaitsReply); its value is the page key.
+func keyAwaiting(site, id string) []byte { return []byte("w/" + site + sep + id) }
+
+func prefixAwaiting(site string) []byte { return []byte("w/" + site + sep) }
+
 func keyAddressVote(site, id, ipHash string) []byte {
 	return []byte("va/" + site + sep + id + sep + ipHash)
 }

@@ -31,4 +31,4 @@ func prefixSite(kind, site string) []byte { return []byte(kind + site + sep) }
 // outbox log (ol/) is not among them: DeleteSite reads it first to find the
 // site's messages, whose records and queues are keyed by message id alone
 // (deleteSiteMessages).
-var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "fp/", "v/", "va/", "rv/", "b/", "f/", "a/", "sub/"}
+var siteKinds = []string{"p/", "c/", "i/", "q/", "r/", "fp/", "v/", "va/", "rv/", "b/", "f/", "a/", "sub/", "w/"}

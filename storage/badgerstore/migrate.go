@@ -17,7 +17,10 @@ var ErrSchemaTooNew = errors.New("badgerstore: database schema is newer than thi
 // in the same transaction as the version bump, so a crash leaves the
 // database at the old or the new version, never in between. A step must
 // fit in one transaction (about 600 KB of writes with our memtable size);
-// a step that rewrites many records has to be split into several steps.
+// a step that rewrites many records returns errMoreBatches after each
+// batch it stages: migrate commits that batch without the version bump and
+// runs the step again, so the step must resume where the last batch ended
+// (it keeps its own cursor in the batch's transaction).
 type migration func(txn *badger.Txn) error
 
 // migrations is the ordered schema history; the schema version is the
@@ -27,10 +30,15 @@ var migrations = []migration{
 	// 1: the initial key layout described in doc.go. Nothing to convert;
 	// recording the version is enough.
 	func(*badger.Txn) error { return nil },
+	// 2: the awaiting-reply index (w/), built for the comments stored
+	// before it, whose readers' comments with a staff reply are marked
+	// Answered (awaiting.go). It runs in batches (errMoreBatches).
+	migrateAwaiting,
 }
 
 // migrate applies the steps the database has not seen, one transaction per
-// step. It reads only the schema key: no scans at open.
+// step (or batch). An up-to-date database has only its schema key read:
+// a step that scans records runs once, on the first open after upgrading.
 func migrate(db *badger.DB, steps []migration) error {
 	for {
 		done := false
@@ -47,7 +55,11 @@ func migrate(db *badger.DB, steps []migration) error {
 				done = true
 				return nil
 			}
-			if err := steps[v](txn); err != nil {
+			err = steps[v](txn)
+			if errors.Is(err, errMoreBatches) {
+				return nil // commit the batch; the loop runs the step again
+			}
+			if err != nil {
 				return fmt.Errorf("badgerstore: migration to version %d: %w", v+1, err)
 			}
 			return setJSON(txn, keySchema, v+1)

@@ -174,7 +174,7 @@ func (s *Store) PurgeComments(ctx context.Context, siteID, pageKey string, ids [
 func purgeComment(txn *badger.Txn, c storage.Comment) error {
 	keys := [][]byte{
 		keyComment(c.SiteID, c.PageKey, c.ID), keyLocator(c.SiteID, c.ID),
-		keyStatus(c.SiteID, c.Status, c.ID),
+		keyStatus(c.SiteID, c.Status, c.ID), keyAwaiting(c.SiteID, c.ID),
 	}
 	if c.Fingerprint != "" {
 		keys = append(keys, keyFingerprint(c.SiteID, c.Fingerprint, c.ID))

@@ -79,8 +79,8 @@ func checkChange(old, c storage.Comment) error {
 	return checkParts(c.ReaderHash, c.Fingerprint)
 }
 
-// moveIndexes updates the status, fingerprint and reader index entries and the page
-// count after a comment changed from old to c.
+// moveIndexes updates the status, awaiting, fingerprint and reader index
+// entries and the page count after a comment changed from old to c.
 func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 	page := []byte(c.PageKey)
 	if c.Status != old.Status {
@@ -93,6 +93,19 @@ func moveIndexes(txn *badger.Txn, old, c storage.Comment) error {
 	}
 	if err := touchPage(txn, c.SiteID, c.PageKey, approved(c.Status)-approved(old.Status)); err != nil {
 		return err
+	}
+	// A status change, a staff answer or a dismissal moves the comment
+	// on or off the staff's awaiting list.
+	if was, is := old.AwaitsReply(), c.AwaitsReply(); was != is {
+		var err error
+		if is {
+			err = txn.Set(keyAwaiting(c.SiteID, c.ID), page)
+		} else {
+			err = txn.Delete(keyAwaiting(c.SiteID, c.ID))
+		}
+		if err != nil {
+			return err
+		}
 	}
 	// An edit changes the fingerprint; a reader's data deletion may
 	// anonymise a comment by clearing its reader hash: the indexes follow.

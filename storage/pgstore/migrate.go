@@ -194,6 +194,20 @@ CREATE TABLE secrets (
 	value bytea NOT NULL
 );
 `,
+	// 2: comments awaiting a staff reply (storage.Comment.AwaitsReply).
+	// A reader's comment that already has an approved staff reply counts
+	// as answered, so an upgraded blog does not list what its staff have
+	// answered; the partial index holds only the comments that await one.
+	`
+ALTER TABLE comments ADD COLUMN answered boolean NOT NULL DEFAULT false;
+UPDATE comments AS c SET answered = true
+	WHERE c.author_badge = '' AND EXISTS (
+		SELECT 1 FROM comments AS r
+		WHERE r.site_id = c.site_id AND r.parent_id = c.id
+			AND r.author_badge <> '' AND r.status = 'approved');
+CREATE INDEX comments_awaiting ON comments (site_id, id)
+	WHERE status = 'approved' AND author_badge = '' AND NOT answered;
+`,
 }
 
 // LatestVersion is the schema version this binary migrates to.

@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("ImportComments", func(t *testing.T) { testImportComments(t, open) })
 	t.Run("PurgeComments", func(t *testing.T) { testPurgeComments(t, open) })
 	t.Run("SiteVotes", func(t *testing.T) { testSiteVotes(t, open) })
+	t.Run("AwaitingReply", func(t *testing.T) { testAwaitingReply(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.
