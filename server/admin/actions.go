@@ -13,7 +13,8 @@ import (
 const maxBulk = 500
 
 // bulk applies one action to the selected comments: approve, spam, delete,
-// restore, pin, unpin, or dismiss (clear a comment's flags).
+// restore, pin, unpin, dismiss (clear a comment's flags), or noreply (take
+// it off the awaiting list: no reply needed).
 func (h *Handler) bulk(c *fiber.Ctx) error {
 	site := siteOf(c)
 	action := c.FormValue("action")
@@ -65,6 +66,8 @@ func (h *Handler) act(c *fiber.Ctx, site storage.Site, id, action string) error 
 		change = func(cm *storage.Comment) { cm.Pinned = true }
 	case "unpin":
 		change = func(cm *storage.Comment) { cm.Pinned = false }
+	case "noreply":
+		change = func(cm *storage.Comment) { cm.Answered = true }
 	default:
 		return badInput("Choose an action.")
 	}
@@ -89,8 +92,11 @@ func (h *Handler) act(c *fiber.Ctx, site storage.Site, id, action string) error 
 	}
 	e := storage.AuditEntry{Action: action, CommentID: id, PageKey: after.PageKey,
 		Before: string(before.Status), After: string(after.Status)}
-	if action == "pin" || action == "unpin" {
+	switch action {
+	case "pin", "unpin":
 		e.Before, e.After = "", ""
+	case "noreply":
+		e.Action, e.Before, e.After = "no-reply-needed", "", ""
 	}
 	h.audit(c, e)
 	return nil

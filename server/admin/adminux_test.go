@@ -59,6 +59,7 @@ func TestQueueActionsPerTab(t *testing.T) {
 	}{
 		{"pending", e.pending.ID, "Approve Spam Delete", "Approve=approve Spam=spam! Delete=delete!"},
 		{"flagged", e.live.ID, "Keep Spam Delete", "Keep=dismiss Spam=spam! Delete=delete!"},
+		{"awaiting", e.live.ID, "No reply needed", "No reply needed=noreply"},
 		{"spam", spam.ID, "Not spam Delete", "Not spam=approve Delete=delete!"},
 		{"deleted", deleted.ID, "Restore", "Restore=restore"},
 		{"approved", e.live.ID, "Pin Unpin Spam Delete", "Pin=pin Spam=spam! Delete=delete!"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 
@@ -148,8 +149,8 @@ func (h *Handler) reply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if name == "" {
-		name = u.Name
+	if name == "" { // the inline reply of the awaiting tab sends none
+		name = cmp.Or(u.DisplayName, u.Name)
 	}
 	cm, err := h.cfg.Poster.Add(ctx, site, posting.Draft{
 		Page: page, ParentID: parent.ID, Author: storage.Author{Name: name, Badge: badge},
@@ -162,11 +163,26 @@ func (h *Handler) reply(c *fiber.Ctx) error {
 		return err
 	}
 	h.audit(c, storage.AuditEntry{Action: "reply", CommentID: cm.ID, PageKey: cm.PageKey, After: cm.Markdown})
+	// A staff reply answers the comment: it leaves the awaiting list. The
+	// reply is published already, so a failure here is logged rather than
+	// shown as a failed reply that the moderator would post again.
+	if !parent.Answered {
+		if _, err := h.store.UpdateComment(ctx, site.ID, parent.ID, func(p *storage.Comment) error {
+			p.Answered = true
+			return nil
+		}); err != nil {
+			h.log.Error("marking a comment answered failed", slog.String("site", site.ID), slog.String("comment", parent.ID), slog.Any("err", err))
+		}
+	}
 	// The name replies go by is the staff's: readers cannot post under it.
 	if name != u.Name && name != u.DisplayName {
 		if _, err := h.store.UpdateUser(ctx, u.Name, func(u *storage.User) error { u.DisplayName = name; return nil }); err != nil {
 			return err
 		}
+	}
+	// A reply from a list (the awaiting tab) goes back to it.
+	if c.FormValue("back") != "" {
+		return back(c, backTo(c, site.ID), "replied")
 	}
 	return back(c, "/admin/sites/"+site.ID+"/comments/"+cm.ID, "replied")
 }

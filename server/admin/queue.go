@@ -15,8 +15,13 @@ import (
 
 // tabs of the moderation queue, in display order.
 var tabs = []struct{ ID, Label string }{
-	{"pending", "Pending"}, {"flagged", "Flagged"}, {"spam", "Spam"}, {"deleted", "Recently deleted"}, {"approved", "Published"},
+	{"pending", "Pending"}, {"flagged", "Flagged"}, {"awaiting", "Awaiting your reply"},
+	{"spam", "Spam"}, {"deleted", "Recently deleted"}, {"approved", "Published"},
 }
+
+// awaitingLimit caps the comments the awaiting tab reads (oldest first);
+// its count is the store's total, however many there are.
+const awaitingLimit = 1000
 
 // queueLimit caps the rows shown at once; filters narrow the rest down.
 const queueLimit = 200
@@ -40,6 +45,7 @@ var (
 	actPin     = queueAction{Value: "pin", Label: "Pin"}
 	actUnpin   = queueAction{Value: "unpin", Label: "Unpin"}
 	actKeep    = queueAction{Value: "dismiss", Label: "Keep", Title: "Keep the comment and dismiss its reports"}
+	actNoReply = queueAction{Value: "noreply", Label: "No reply needed", Title: "Take the comment off this list without replying"}
 )
 
 // tabActions are the actions that make sense on each tab, all of them
@@ -47,6 +53,7 @@ var (
 var tabActions = map[string][]queueAction{
 	"pending":  {actApprove, actSpam, actDelete},
 	"flagged":  {actKeep, actSpam, actDelete},
+	"awaiting": {actNoReply},
 	"spam":     {actNotSpam, actDelete},
 	"deleted":  {actRestore},
 	"approved": {actPin, actUnpin, actSpam, actDelete},
@@ -119,12 +126,17 @@ type queueView struct {
 func (h *Handler) queue(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	site := siteOf(c)
-	v := queueView{Tab: c.Query("tab", "pending"), Page: c.Query("page"), Author: c.Query("author"), Q: c.Query("q"), Order: c.Query("order", "newest")}
+	v := queueView{Tab: c.Query("tab", "pending"), Page: c.Query("page"), Author: c.Query("author"), Q: c.Query("q")}
+	order := "newest"
+	if v.Tab == "awaiting" {
+		order = "oldest" // a to-do list: who has waited longest comes first
+	}
+	v.Order = c.Query("order", order)
 	v.Back = string(c.Request().URI().RequestURI())
 	lists := map[string][]queueRow{}
 	flagged := map[string]queueRow{}
 	for _, t := range tabs {
-		rows, err := h.tabRows(ctx, site.ID, t.ID)
+		rows, count, err := h.tabRows(ctx, site.ID, t.ID, t.ID == v.Tab)
 		if err != nil {
 			return err
 		}
@@ -134,7 +146,7 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 				flagged[r.C.ID] = r
 			}
 		}
-		v.Tabs = append(v.Tabs, tabView{ID: t.ID, Label: t.Label, Count: len(rows), Current: t.ID == v.Tab})
+		v.Tabs = append(v.Tabs, tabView{ID: t.ID, Label: t.Label, Count: count, Current: t.ID == v.Tab})
 		if t.ID == v.Tab {
 			v.Label = t.Label
 		}
@@ -184,12 +196,29 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 	return h.render(c, "queue", "Moderation queue", v)
 }
 
-// tabRows loads one tab's comments, oldest first.
-func (h *Handler) tabRows(ctx context.Context, siteID, tab string) ([]queueRow, error) {
-	if tab == "flagged" {
+// tabRows loads one tab's comments, oldest first, and counts them. The
+// awaiting tab's comments are only read when it is shown (current);
+// otherwise only its count is.
+func (h *Handler) tabRows(ctx context.Context, siteID, tab string, current bool) ([]queueRow, int, error) {
+	switch tab {
+	case "awaiting":
+		limit := 0
+		if current {
+			limit = awaitingLimit
+		}
+		comments, total, err := h.store.AwaitingReply(ctx, siteID, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := make([]queueRow, len(comments))
+		for i, c := range comments {
+			rows[i] = queueRow{C: c}
+		}
+		return rows, total, nil
+	case "flagged":
 		flagged, err := h.store.FlaggedComments(ctx, siteID)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		rows := make([]queueRow, 0, len(flagged))
 		for _, f := range flagged {
@@ -197,17 +226,17 @@ func (h *Handler) tabRows(ctx context.Context, siteID, tab string) ([]queueRow, 
 			r.Report, r.Notes = flagReport(f.Flags)
 			rows = append(rows, r)
 		}
-		return rows, nil
+		return rows, len(rows), nil
 	}
 	comments, err := h.store.CommentsByStatus(ctx, siteID, storage.Status(tab))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	rows := make([]queueRow, len(comments))
 	for i, c := range comments {
 		rows[i] = queueRow{C: c}
 	}
-	return rows, nil
+	return rows, len(rows), nil
 }
 
 // filterRows keeps the rows of page (exact key), by author (name or e-mail,

@@ -20,9 +20,9 @@ import (
 //	POST /admin/sites/:site/settings                name, origins, rules (owner)
 //	GET  /admin/sites/:site/delete, POST …/delete   confirm and delete (owner)
 //	POST /admin/sites/:site/moderators[/remove]     add or remove a moderator (owner)
-//	GET  /admin/sites/:site/queue                   the moderation queue
+//	GET  /admin/sites/:site/queue                   the moderation queue (tab=awaiting: awaiting your reply)
 //	GET  /admin/sites/:site/events                  server-sent events: new held comments
-//	POST /admin/sites/:site/comments                approve/spam/delete/restore/pin/unpin/dismiss many
+//	POST /admin/sites/:site/comments                approve/spam/delete/restore/pin/unpin/dismiss/noreply many
 //	GET  /admin/sites/:site/comments/:id            one comment: edit, reply, ban its author
 //	POST /admin/sites/:site/comments/:id/edit|reply|ban
 //	GET  /admin/sites/:site/pages, POST …/pages     lock, unlock, retitle pages

@@ -101,7 +101,15 @@ var routes = map[string]route{
 				t.Errorf("mia's roles: %v", u.Roles)
 			}
 		}},
-	"queue": {method: "GET", path: fixed("/admin/sites/blog/queue?tab=pending"), site: true, want: 200},
+	"queue":        {method: "GET", path: fixed("/admin/sites/blog/queue?tab=pending"), site: true, want: 200},
+	"awaiting tab": {method: "GET", path: fixed("/admin/sites/blog/queue?tab=awaiting"), site: true, want: 200},
+	"no reply needed": {method: "POST", path: fixed("/admin/sites/blog/comments"), site: true, want: 303,
+		form: func(e *env) url.Values { return url.Values{"action": {"noreply"}, "id": {e.live.ID}} },
+		check: func(t *testing.T, e *env) {
+			if c, _ := e.store.Comment(e.ctx, "blog", e.live.ID); !c.Answered {
+				t.Error("the comment still awaits a reply")
+			}
+		}},
 	"approve": {method: "POST", path: fixed("/admin/sites/blog/comments"), form: commentForm("approve"), site: true, want: 303,
 		check: func(t *testing.T, e *env) { status(t, e, e.pending.ID, storage.StatusApproved) }},
 	"comment page": {method: "GET", path: func(e *env) string { return "/admin/sites/blog/comments/" + e.live.ID }, site: true, want: 200},
@@ -126,6 +134,9 @@ var routes = map[string]route{
 			last := cs[len(cs)-1]
 			if last.ParentID != e.live.ID || last.Author.Badge != storage.BadgeOwner || last.Status != storage.StatusApproved || strings.TrimSpace(last.HTML) != "<p>Thanks!</p>" {
 				t.Errorf("reply: %+v", last)
+			}
+			if c, _ := e.store.Comment(e.ctx, "blog", e.live.ID); !c.Answered {
+				t.Error("the replied-to comment still awaits a reply")
 			}
 		}},
 	"ban author": {method: "POST", path: func(e *env) string { return "/admin/sites/blog/comments/" + e.live.ID + "/ban" }, form: vals("kind", "reader", "days", "0", "note", "troll", "remove", "on"), site: true, want: 303,

@@ -29,7 +29,9 @@ type siteRow struct {
 	Site    storage.Site
 	Role    storage.Role
 	Pending int
-	Notify  bool // the user hears of its new comments by e-mail
+	// Awaiting counts the readers' comments no staff member has answered.
+	Awaiting int
+	Notify   bool // the user hears of its new comments by e-mail
 }
 
 // dashboardView is the dashboard: the user's sites and where their
@@ -79,7 +81,12 @@ func (h *Handler) visibleSites(ctx context.Context, u storage.User) ([]siteRow, 
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, siteRow{Site: s, Role: role, Pending: len(pending), Notify: slices.Contains(u.NotifySites, s.ID)})
+		_, awaiting, err := h.store.AwaitingReply(ctx, s.ID, 0)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, siteRow{Site: s, Role: role, Pending: len(pending), Awaiting: awaiting,
+			Notify: slices.Contains(u.NotifySites, s.ID)})
 	}
 	return rows, nil
 }
