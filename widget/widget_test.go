@@ -230,6 +230,37 @@ func TestLaterBundle(t *testing.T) {
 	}
 }
 
+// TestWritingComesLater checks that what a reader needs only to write,
+// vote or report (the calls that write, sending the form, "Posting as",
+// avatars, remembered reports) is in the later bundle, not in embed.js;
+// and that embed.js does keep the room for the avatars and the form's
+// "Posting as" place, so nothing moves when the later bundle comes.
+func TestWritingComesLater(t *testing.T) {
+	a := mustBuild(t)
+	embed := mustLookup(t, a, "/embed.js").Body
+	var later []byte
+	for _, p := range a.Paths() {
+		if strings.HasPrefix(p, "/widget/later.") {
+			later = mustLookup(t, a, p).Body
+		}
+	}
+	for _, s := range []string{"confirm_hold", "/vote", "/flag", "parley.reported.", "parley-av", "parley-staff", "Sending…"} {
+		if bytes.Contains(embed, []byte(s)) {
+			t.Errorf("embed.js contains %q, which belongs to the later bundle", s)
+		}
+	}
+	for _, s := range []string{"confirm_hold", "/vote", "/flag", "parley.reported.", "parley-av", "parley-staff", "Sending…", "type:\"radio\""} {
+		if !bytes.Contains(later, []byte(s)) {
+			t.Errorf("the later bundle lacks %q", s)
+		}
+	}
+	for _, s := range []string{"padding:.5em 0 .5em 2.75em", "parley-as", "Posting as {name}", "origin_not_allowed", "prefers-color-scheme: dark"} {
+		if !bytes.Contains(embed, []byte(s)) {
+			t.Errorf("embed.js lacks %q", s)
+		}
+	}
+}
+
 func TestBuildErrorsCarryEsbuildMessages(t *testing.T) {
 	for name, change := range map[string]func(fstest.MapFS){
 		"syntax": func(m fstest.MapFS) { m["time.js"].Data = []byte("export const x = ;\n") },

@@ -8,11 +8,12 @@ import (
 )
 
 // TestFlag reports another reader's comment from the keyboard: the Report
-// control opens a labelled group under the comment, Escape closes it, a
-// reason button sends the report (202, a reader token kept, the flag stored
-// for the moderators); after a reload the same reader is told that the
-// comment was already reported (409). One's own comment has no Report
-// control. The dialog's code is in the later bundle (later.js), fetched
+// control opens a labelled group under the comment, focus on its first
+// reason (a radio button), Escape closes it, a reason and the Report
+// button send the report (202, a reader token kept, the flag stored for
+// the moderators); after a reload the comment says it was reported, and a
+// browser that forgot it is told so by the server (409). One's own
+// comment has no Report control. The dialog's code is in the later bundle (later.js), fetched
 // once after the thread is shown (it also brings live updates); in another
 // language it speaks that language.
 func TestFlag(t *testing.T) {
@@ -35,7 +36,7 @@ func TestFlag(t *testing.T) {
 	// Open, then Escape: closed again, focus back on Report.
 	e.run(report + `.focus()`)
 	e.keys("\r")
-	e.waitFor("the report group, focus on its note", group+` && pt.active() === `+group+`.querySelector('textarea')`)
+	e.waitFor("the report group, focus on its first reason", group+` && pt.active() === `+group+`.querySelector('input[type=radio]')`)
 	if reqs := e.finished(http.MethodGet, flagBundle); len(reqs) != 1 || reqs[0].Status != http.StatusOK {
 		t.Errorf("requests for the Report dialog's bundle %+v, want one answered 200", reqs)
 	}
@@ -46,23 +47,28 @@ func TestFlag(t *testing.T) {
 	o := eval[opened](e, `(() => { const g = `+group+`, ta = g.querySelector('textarea');
 		return {Title: pt.root().getElementById(g.getAttribute('aria-labelledby')).textContent,
 			NoteLabel: pt.text(g.querySelector('label[for="' + ta.id + '"]')), Expanded: `+report+`.getAttribute('aria-expanded'),
-			Reasons: [...g.querySelectorAll('button')].map(b => b.textContent)}; })()`)
+			Reasons: [...g.querySelectorAll('input[type=radio]')].map(r => r.closest('label').textContent.trim()).concat([...g.querySelectorAll('button')].map(b => b.textContent))}; })()`)
 	if o.Title != "Why report this comment?" || o.NoteLabel != "Note (optional)" || o.Expanded != "true" {
 		t.Errorf("report group: title %q, note label %q, aria-expanded %q", o.Title, o.NoteLabel, o.Expanded)
 	}
-	if want := "Spam|Abuse|Off-topic|Other|Cancel"; strings.Join(o.Reasons, "|") != want {
+	if want := "Spam|Abuse|Off-topic|Other|Cancel|Report"; strings.Join(o.Reasons, "|") != want {
 		t.Errorf("report group buttons %q, want %q", strings.Join(o.Reasons, "|"), want)
 	}
 	e.keys("\x1b") // Escape
 	e.waitFor("the group closed, focus on Report", `!`+group+` && pt.active() === `+report+` && `+report+`.getAttribute('aria-expanded') === 'false'`)
 
-	// Open again, type a note, Tab to Spam and press Enter.
+	// Open again, choose Spam with Space, Tab to the note and type it, Tab
+	// past Cancel to Report and press Enter.
 	e.net.reset()
 	e.keys(" ")
-	e.waitFor("the report group", group+` && pt.active() === `+group+`.querySelector('textarea')`)
-	e.keys("Looks like an ad.")
+	e.waitFor("the report group", group+` && pt.active() === `+group+`.querySelector('input[value=spam]')`)
+	e.keys(" ")
+	e.waitFor("Spam chosen", group+`.querySelector('input[value=spam]').checked`)
 	e.keys("\t")
-	e.waitFor("focus on Spam", `pt.text(pt.active()) === 'Spam'`)
+	e.waitFor("focus on the note", `pt.active() === `+group+`.querySelector('textarea')`)
+	e.keys("Looks like an ad.")
+	e.keys("\t\t")
+	e.waitFor("focus on Report", `pt.active() === `+group+`.querySelector('button[type=submit]')`)
 	if reqs := e.net.requests("", flagBundle); len(reqs) != 0 {
 		t.Errorf("the Report dialog's bundle was fetched again: %+v", reqs)
 	}
@@ -87,12 +93,18 @@ func TestFlag(t *testing.T) {
 		t.Fatalf("stored flags %+v, want one spam flag on %s with the note", flagged, a.ID)
 	}
 
-	// The same reader, after a reload: already reported.
+	// The same reader, after a reload: this browser remembers the report.
+	e.openWidget(url)
+	e.waitFor("the reported note", `!`+report+` && pt.text(`+thanks+`) === 'You already reported this comment.'`)
+
+	// A browser that forgot it: the server says so.
+	e.run(`localStorage.removeItem('parley.reported.` + e.site + `')`)
 	e.openWidget(url)
 	e.net.reset()
 	e.run(report + `.click()`)
 	e.waitFor("the report group", group)
-	e.run(`pt.btn(` + group + `, 'Abuse').click()`)
+	e.run(group + `.querySelector('input[value=abuse]').click()`)
+	e.run(group + `.querySelector('button[type=submit]').click()`)
 	e.waitFor("the already-reported note", `pt.text(`+thanks+`) === 'You already reported this comment.' && pt.active() === `+thanks)
 	if reqs := e.finished(http.MethodPost, "/flag"); len(reqs) != 1 || reqs[0].Status != http.StatusConflict {
 		t.Errorf("second flag requests %+v, want one answered 409", reqs)
@@ -108,6 +120,7 @@ func TestFlag(t *testing.T) {
 	}
 
 	// In German: the dialog's strings come from the German table.
+	e.run(`localStorage.removeItem('parley.reported.` + e.site + `')`)
 	e.openWidget(e.embedPage("/flag-de", `data-page-id="`+testPage+`" data-lang="de"`, ""))
 	melden := `pt.btn(` + js(a.ID) + `, 'Melden')`
 	e.waitFor("the German Report button", melden)
@@ -115,8 +128,8 @@ func TestFlag(t *testing.T) {
 	e.waitFor("the German report group", group)
 	de := eval[opened](e, `(() => { const g = `+group+`;
 		return {Title: pt.root().getElementById(g.getAttribute('aria-labelledby')).textContent,
-			Reasons: [...g.querySelectorAll('button')].map(b => b.textContent)}; })()`)
-	if de.Title != "Warum melden Sie diesen Kommentar?" || strings.Join(de.Reasons, "|") != "Spam|Missbrauch|Themenfremd|Anderes|Abbrechen" {
+			Reasons: [...g.querySelectorAll('input[type=radio]')].map(r => r.closest('label').textContent.trim()).concat([...g.querySelectorAll('button')].map(b => b.textContent))}; })()`)
+	if de.Title != "Warum melden Sie diesen Kommentar?" || strings.Join(de.Reasons, "|") != "Spam|Missbrauch|Themenfremd|Anderes|Abbrechen|Melden" {
 		t.Errorf("German report group: title %q, buttons %q", de.Title, strings.Join(de.Reasons, "|"))
 	}
 }

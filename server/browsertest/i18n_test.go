@@ -26,9 +26,9 @@ func TestLocales(t *testing.T) {
 		submit, heading   string
 		tag               string // Intl tag of the dates
 	}{
-		{"english", "", "en", "", "Post comment", "1 comment", "en"},
-		{"data-lang", `data-lang="de"`, "en", "de", "Kommentar absenden", "1 Kommentar", "de"},
-		{"html lang", "", "fr-CA", "fr", "Publier le commentaire", "1 commentaire", "fr-CA"},
+		{"english", "", "en", "", "Post", "1 comment", "en"},
+		{"data-lang", `data-lang="de"`, "en", "de", "Veröffentlichen", "1 Kommentar", "de"},
+		{"html lang", "", "fr-CA", "fr", "Publier", "1 commentaire", "fr-CA"},
 	}
 	for _, c := range cases {
 		func() {

@@ -161,8 +161,10 @@ const luminanceJS = `const lum = c => { const [r, g, b] = c.match(/[\d.]+/g).sli
 	const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };`
 
 // TestThemes checks the light and dark themes, and auto following the
-// reader's colour-scheme preference: colours, contrast, and side padding
-// in the dark.
+// page (widgetux_test.go has more of that): colours and contrast against
+// what is behind the widget, which paints no background of its own unless
+// its theme is not the page's (a dark widget on this light page), and then
+// keeps its text off the edges of its box.
 func TestThemes(t *testing.T) {
 	t.Parallel()
 	e := newSite(t)
@@ -171,24 +173,28 @@ func TestThemes(t *testing.T) {
 		Bg, Text, Muted, Textarea float64
 		Contrast, MutedContrast   float64
 		Pad                       float64 // the root's inline padding, px
+		Painted                   bool    // the root has a background
 	}
 	read := func() colours {
 		return eval[colours](e, `(() => { `+luminanceJS+`
 			const root = getComputedStyle(pt.q('.parley-root')), aff = getComputedStyle(pt.q('.parley-aff'));
-			return {Bg: lum(root.backgroundColor), Text: lum(root.color), Muted: lum(aff.color),
+			const painted = root.backgroundColor !== 'rgba(0, 0, 0, 0)';
+			let bg = painted ? root.backgroundColor : 'rgb(255, 255, 255)'; // else the page's canvas, as nothing else paints
+			if (!painted && getComputedStyle(document.documentElement).colorScheme === 'light dark' && matchMedia('(prefers-color-scheme: dark)').matches) bg = 'rgb(18, 18, 18)';
+			return {Bg: lum(bg), Text: lum(root.color), Muted: lum(aff.color), Painted: painted,
 				Textarea: lum(getComputedStyle(pt.q('textarea')).backgroundColor),
-				Contrast: contrast(root.color, root.backgroundColor), MutedContrast: contrast(aff.color, root.backgroundColor),
+				Contrast: contrast(root.color, bg), MutedContrast: contrast(aff.color, bg),
 				Pad: Math.min(parseFloat(root.paddingLeft), parseFloat(root.paddingRight))}; })()`)
 	}
-	check := func(name string, dark bool) {
+	check := func(name string, dark, painted bool) {
 		c := read()
 		if dark != (c.Bg < 0.05) || dark != (c.Text > 0.6) || dark != (c.Textarea < 0.05) {
 			t.Errorf("%s: background luminance %.3f, text %.3f, textarea %.3f; want dark %v", name, c.Bg, c.Text, c.Textarea, dark)
 		}
-		// A dark box keeps its text off its edges; a light one lines up
-		// with the post's text.
-		if dark != (c.Pad > 0) {
-			t.Errorf("%s: inline padding %.1fpx; want some only when dark", name, c.Pad)
+		// A box of its own keeps its text off its edges; a widget on the
+		// page's background lines up with the post's text.
+		if painted != c.Painted || painted != (c.Pad > 0) {
+			t.Errorf("%s: background painted %v, inline padding %.1fpx; want painted and padded %v", name, c.Painted, c.Pad, painted)
 		}
 		if c.Contrast < 7 || c.MutedContrast < 4.5 {
 			t.Errorf("%s: contrast %.2f (muted %.2f)", name, c.Contrast, c.MutedContrast)
@@ -196,14 +202,18 @@ func TestThemes(t *testing.T) {
 	}
 	for _, theme := range []string{"light", "dark"} {
 		e.openWidget(e.embedPage("/"+theme, `data-page-id="`+testPage+`" data-theme="`+theme+`"`, ""))
-		check(theme, theme == "dark")
+		check(theme, theme == "dark", theme == "dark")
 	}
+	// A page that says nothing is light, whatever the reader prefers; one
+	// that takes both schemes follows the reader.
 	for _, scheme := range []string{"light", "dark"} {
 		if _, err := chromedp.Call(e.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
 			t.Fatal(err)
 		}
 		e.openWidget(e.embedPage("/auto", `data-page-id="`+testPage+`"`, ""))
-		check(fmt.Sprintf("auto, prefers %s", scheme), scheme == "dark")
+		check(fmt.Sprintf("auto on a plain page, prefers %s", scheme), false, false)
+		e.openWidget(e.embedPage("/auto-both", `data-page-id="`+testPage+`"`, `<style>:root { color-scheme: light dark }</style>`))
+		check(fmt.Sprintf("auto on a light-and-dark page, prefers %s", scheme), scheme == "dark", false)
 	}
 }

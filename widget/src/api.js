@@ -31,23 +31,34 @@ export async function request(base, method, path, body) {
   return data;
 }
 
-// client returns the API calls for one site on the server at base.
+// client returns the API calls for one site on the server at base that a
+// first render makes: reading the thread. The later bundle adds the others
+// (more).
 export function client(base, site) {
-  const sites = `sites/${encodeURIComponent(site)}/`;
-  const comment = id => `${sites}comments/${encodeURIComponent(id)}`;
-  const call = (method, path, body) => request(base, method, path, body);
-
   return {
+    base,
+    site,
     list(page, sort, cursor) {
       const q = new URLSearchParams({ page, sort });
       if (cursor) q.set('cursor', cursor);
-      return call('GET', `${sites}comments?${q}`);
+      return request(base, 'GET', `sites/${encodeURIComponent(site)}/comments?${q}`);
     },
+  };
+}
+
+// more adds to api (of client) the calls that write, once, and returns it.
+export function more(api) {
+  if (api.post) return api;
+  const { base, site } = api;
+  const sites = `sites/${encodeURIComponent(site)}/`;
+  const comment = id => `${sites}comments/${encodeURIComponent(id)}`;
+  const call = (method, path, body) => request(base, method, path, body);
+  return Object.assign(api, {
     post: comment => call('POST', sites + 'comments', comment),
     edit: (id, body, confirm_hold) => call('PATCH', comment(id), { body, confirm_hold }),
     remove: id => call('DELETE', comment(id)),
     vote: (id, value) => call('PUT', comment(id) + '/vote', { value }),
     flag: (id, reason, note) => call('POST', comment(id) + '/flag', { reason, note }),
     preview: body => call('POST', 'preview', { site, body }),
-  };
+  });
 }

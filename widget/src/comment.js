@@ -31,8 +31,9 @@ function parts(w) {
         h('span', { class: 'parley-votes', role: 'group', 'aria-label': t('votes') }, vote('up', '▲'), score(), vote('down', '▼')),
         act('reply', t('reply')),
         act('flag', t('report'), { 'aria-expanded': 'false' }))),
-    // One cannot vote on one's own comment: the score alone.
-    mine: h('span', { class: 'parley-votes' }, h('span', { class: 'parley-sr' }, t('votes')), score()),
+    // One cannot vote on one's own comment: the score between inert arrows,
+    // and nothing while it is 0.
+    mine: h('span', { class: 'parley-votes parley-own', role: 'group', 'aria-label': t('votes') }, h('i', {}, '▲'), score(), h('i', {}, '▼')),
     edit: act('edit', t('edit')),
     del: act('del', t('del')),
   });
@@ -110,6 +111,7 @@ export function article(w, item) {
   const reply = votes.nextSibling;
   if (c.mine) {
     votes.replaceWith((votes = clone(p.mine)));
+    votes.hidden = !c.score;
     item.left = h('span', { class: 'parley-meta' });
     item.own = [clone(p.edit), clone(p.del), item.left];
     foot.lastChild.replaceWith(...item.own); // for Report
@@ -123,6 +125,8 @@ export function article(w, item) {
     if (c.vote) votes[c.vote > 0 ? 'firstChild' : 'lastChild'].setAttribute('aria-pressed', 'true');
     if (w.locked) reply.remove();
   }
+  // What the later bundle adds to each comment (its avatar...), once here.
+  if (w.deco) w.deco(item);
   return art;
 }
 
@@ -144,8 +148,8 @@ export function refresh(w, item) {
 
 // ACTIONS are what the comments' buttons do, by their data-act.
 const ACTIONS = {
-  up: cast,
-  down: cast,
+  up: vote,
+  down: vote,
   reply: (w, item, b) => w.reply(item, b),
   edit: (w, item, b) => w.edit(item, b),
   del: (w, item, b) => lazy(w, item, m => m.confirmDelete(w, item, b, note)),
@@ -161,33 +165,19 @@ export function act(w, e) {
   if (item && item.foot.contains(b)) ACTIONS[b.dataset.act](w, item, b);
 }
 
+// vote is what the vote buttons do: the later bundle casts it (vote.js).
+function vote(w, item, b) {
+  lazy(w, item, m => m.cast(w, item, b));
+}
+
 // lazy runs fn with the later bundle (the Report dialog, the question
-// before a deletion), loading it the first time; if that fails, the error
+// before a deletion, voting), loading it the first time; if that fails, the error
 // shows under the comment.
 function lazy(w, item, fn) {
   later(w.o.server).then(m => {
     note(w, item);
     fn(m);
   }, err => note(w, item, err));
-}
-
-// cast votes up or down (b is the button) on an item; pressing the pressed
-// button again takes the vote back. aria-pressed shows the reader's vote.
-async function cast(w, item, b) {
-  const c = item.c;
-  const votes = item.foot.firstChild;
-  const value = b === votes.firstChild ? 1 : -1;
-  try {
-    const r = await w.api.vote(c.id, c.vote === value ? 0 : value);
-    c.score = r.score;
-    c.vote = r.vote;
-    votes.children[1].textContent = r.score;
-    votes.firstChild.setAttribute('aria-pressed', c.vote === 1);
-    votes.lastChild.setAttribute('aria-pressed', c.vote === -1);
-    note(w, item);
-  } catch (err) {
-    note(w, item, err);
-  }
 }
 
 // note shows (or, without err, clears) an error under one comment.

@@ -5,6 +5,7 @@
 // uid counter would repeat the main bundle's. Then the comment leaves the
 // screen (removed), which only ever follows this question, so that too
 // stays out of embed.js.
+import { more } from './api.js';
 import { article } from './comment.js';
 import { button, h } from './dom.js';
 import { laterText } from './i18n.js';
@@ -21,7 +22,7 @@ export function confirmDelete(w, item, opener, note) {
   const no = button('parley-link', w.t('cancel'), back);
   const ok = button('parley-link', w.t('del'), async () => {
     try {
-      await w.api.remove(item.c.id);
+      await more(w.api).remove(item.c.id);
     } catch (err) {
       back();
       note(w, item, err);

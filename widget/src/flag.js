@@ -1,45 +1,52 @@
 // The Report control of a comment that is not the reader's own. It opens a
-// small group under the comment (a disclosure: the Report button says
-// whether it is expanded): an optional note, then one button per reason,
-// which sends the report, and Cancel. Escape or Cancel closes it and gives
-// focus back to the Report button; once sent, a thank-you takes the
-// button's place and focus.
+// small form under the comment (a disclosure: the Report button says
+// whether it is expanded): the reasons as radio buttons, an optional note,
+// and Report, which sends it, and Cancel. Escape or Cancel closes it and
+// gives focus back to the Report button; once sent, a note takes the
+// button's place and focus, and this browser remembers the report
+// (avatar.js), so the comment says so after a reload too.
 //
 // It is part of the later bundle (later.js), left out of embed.js. It
 // shares no state with embed.js, so its element ids come from the
 // comment's id rather than from dom.js's uid, whose counter would start
 // again in that bundle.
+import { more } from './api.js';
+import { reported, said } from './avatar.js';
 import { button, h } from './dom.js';
 import { errorText, laterText } from './i18n.js';
 
 // The API's reasons; the key of a label is the reason in camelCase.
 const REASONS = ['spam', 'abuse', 'off-topic', 'other'];
 
-// flagMenu opens the report group of item; opener is its Report button.
+// flagMenu opens the report form of item; opener is its Report button.
 export function flagMenu(w, item, opener) {
   const t = key => laterText(w, key);
-  if (item.flag) return item.flag.children[2].focus(); // the note
+  if (item.flag) return item.flag.querySelector('input').focus();
   const title = `parley-${item.c.id}-flag`;
   const noteId = title + '-note';
   const err = h('p', { class: 'parley-error', role: 'alert' });
   const note = h('textarea', { id: noteId, rows: 2, maxlength: 500 });
+  const radios = REASONS.map(r => h('input', { type: 'radio', name: title, value: r }));
   let busy;
-  item.foot.after(item.flag = h('div', {
+  item.foot.after(item.flag = h('form', {
       class: 'parley-flag',
       role: 'group',
       'aria-labelledby': title,
       onkeydown: e => e.key === 'Escape' && close(opener),
+      onsubmit: send,
     },
     h('p', { id: title }, t('reportTitle')),
-    h('label', { for: noteId }, t('reportNote'), ' ', h('span', { class: 'parley-hint' }, t('optional'))),
+    h('div', { class: 'parley-reasons', role: 'radiogroup', 'aria-labelledby': title },
+      ...radios.map((r, i) => h('label', {}, r, ' ', t(REASONS[i].replace('-t', 'T'))))),
+    h('label', { for: noteId }, t('reportNote'), ' ', h('span', { class: 'parley-hint' }, w.t('optional'))),
     note, err,
     h('div', { class: 'parley-actions' },
-      ...REASONS.map(r => button('parley-link', t(r.replace('-t', 'T')), () => send(r))),
-      button('parley-link', t('cancel'), () => close(opener)))));
+      button('parley-link', w.t('cancel'), () => close(opener)),
+      h('button', { type: 'submit', class: 'parley-primary' }, w.t('report')))));
   opener.setAttribute('aria-expanded', true);
-  note.focus();
+  radios[0].focus();
 
-  // close takes the group away and gives focus to el, if any.
+  // close takes the form away and gives focus to el, if any.
   function close(el) {
     item.flag.remove();
     item.flag = null;
@@ -47,19 +54,25 @@ export function flagMenu(w, item, opener) {
     if (el) el.focus();
   }
 
-  // done closes the group and says key's text in the button's place.
+  // done closes the form, remembers the report and says key's text in the
+  // button's place.
   function done(key) {
-    const said = h('span', { class: 'parley-meta', tabindex: -1 }, t(key));
-    opener.replaceWith(said);
-    close(said);
+    reported(w, item.c.id);
+    close(said(w, opener, key));
   }
 
-  async function send(reason) {
+  async function send(e) {
+    e.preventDefault();
+    const reason = (radios.find(r => r.checked) || {}).value;
     if (busy) return;
+    if (!reason) {
+      err.textContent = w.t('e_required');
+      return radios[0].focus();
+    }
     busy = true;
     err.textContent = '';
     try {
-      await w.api.flag(item.c.id, reason, note.value);
+      await more(w.api).flag(item.c.id, reason, note.value);
       done('reported');
     } catch (x) {
       if (x.code === 'already_flagged') done('alreadyReported');

@@ -295,14 +295,16 @@ function follow(w, since) {
     const focused = item.art.contains(root.activeElement);
     item.flag = null;
     article(w, item);
-    if (hidden && item.body) item.body.hidden = true;
+    if (hidden && item.body) item.body.hidden = item.foot.hidden = true;
     if (focused) item.art.focus({ preventScroll: true });
   }
 
   function setScore(item, score) {
     item.c.score = score;
     const el = item.foot && item.foot.querySelector('.parley-score');
-    if (el) el.textContent = score;
+    if (!el) return;
+    el.textContent = score;
+    if (item.c.mine) el.parentNode.hidden = !score; // comment.js: no bare 0 on one's own
   }
 
   // drop shows that item's comment is no longer public, as the thread

@@ -11,7 +11,7 @@
 import { request } from './api.js';
 import { button, h } from './dom.js';
 import { errorText, laterText } from './i18n.js';
-import { token } from './store.js';
+import { AUTHOR, put, token } from './store.js';
 
 // dataLink puts the "Your data" button into p (the paragraph under the
 // thread) once, and shows it while the browser holds a reader token.
@@ -105,10 +105,13 @@ function open(w, opener) {
     no.focus();
   }
 
-  // erase deletes everything, shows the thread again without the reader's
-  // comments and says how many went.
+  // erase deletes everything, forgets whom this browser posted as here,
+  // shows the thread again without the reader's comments and says how
+  // many went.
   async function erase() {
     const r = await request(w.o.server, 'DELETE', me);
+    put(AUTHOR + '.' + w.o.site, null);
+    put(AUTHOR, null);
     const { pageId, pageUrl, pageTitle } = w.o;
     dlg.close();
     await w.reload({ pageId, pageUrl, pageTitle });

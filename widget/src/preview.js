@@ -1,5 +1,6 @@
 // The Preview tab: the comment as the server renders it, which is exactly
 // what posting it would store.
+import { more } from './api.js';
 import { errorText, laterText } from './i18n.js';
 
 // preview shows the rendering of the text area ta's text in pv.
@@ -8,7 +9,7 @@ export async function preview(w, ta, pv) {
   if (!text.trim()) return (pv.textContent = laterText(w, 'nothing'));
   pv.textContent = '…';
   try {
-    const r = await w.api.preview(text);
+    const r = await more(w.api).preview(text);
     // Rendered and sanitized by the same server code as a posted comment.
     if (ta.value === text) pv.innerHTML = r.html;
   } catch (err) {

@@ -57,3 +57,15 @@ export function remember(name, key, value, limit = 30) {
 export function recall(name, key) {
   return (get(name) || {})[key];
 }
+
+// DRAFTS holds what readers were writing, by site, page and form (form.js).
+export const DRAFTS = 'parley.drafts';
+
+// MARKDOWN holds the Markdown this browser posted, by comment id: a
+// fallback for the edit form (the API returns the Markdown of one's own
+// comments too).
+export const MARKDOWN = 'parley.markdown';
+
+// AUTHOR + '.' + site holds the author fields as last posted on a site
+// (form.js); AUTHOR alone is where older versions kept them for all.
+export const AUTHOR = 'parley.author';

@@ -10,6 +10,7 @@ import { later, loadLocale, pickLang } from './env.js';
 import { commentForm } from './form.js';
 import { errorText, translator } from './i18n.js';
 import en from './locales/en.js';
+import { look } from './theme.js';
 import { buildTree, placeComment, placeTree, placeUnder } from './thread.js';
 import { clock } from './time.js';
 
@@ -120,7 +121,6 @@ export function createWidget(host, o) {
   // draw builds the empty section, off screen, and returns it.
   function draw(tag) {
     const t = w.t;
-    const theme = ['light', 'dark'].includes(o.theme) ? o.theme : 'auto';
     w.parts = null; // comment.js's prototypes, in the language of t
     heading = h('h2', { id: 'parley-heading', class: 'parley-heading', tabindex: -1 }, t('heading'));
     live = h('div', { class: 'parley-sr', 'aria-live': 'polite' });
@@ -133,7 +133,7 @@ export function createWidget(host, o) {
     more.hidden = true;
     const sort = h('select', { id: 'parley-sort', onchange: e => resort(e.target.value) },
       ...SORTS.map(s => h('option', { value: s, selected: s === w.sort }, t(s))));
-    const view = h('div', { class: `parley-root parley-${theme}`, lang: tag },
+    const view = h('div', { class: look(o.theme, host), lang: tag },
       h('section', { 'aria-labelledby': 'parley-heading' },
         h('div', { class: 'parley-bar' }, heading,
           h('span', { class: 'parley-sort' }, h('label', { for: 'parley-sort' }, t('sort')), ' ', sort)),
@@ -151,6 +151,9 @@ export function createWidget(host, o) {
       d = await req;
     } catch (err) {
       if (my !== gen) return;
+      // A page the site does not allow: the server says what its owner
+      // is to do (as text), and trying again would not help.
+      if (err.code === 'origin_not_allowed') return (status.textContent = err.message);
       const why = err.code === 'forbidden_origin' ? ' ' + errorText(t, err) : '';
       status.replaceChildren(t('loadFailed') + why, ' ', button('parley-link', t('retry'),
         () => fill(w.api.list(w.page.key, w.sort), my, first)));
@@ -250,7 +253,8 @@ export function createWidget(host, o) {
       item.art.focus();
       announce(w.t('saved'));
     });
-    if (opened) item.body.hidden = true;
+    // The comment's own footer (Reply, Edit, Delete) goes while it is edited.
+    if (opened) item.body.hidden = item.foot.hidden = true;
   }
 
   // open puts a form under a comment, one at a time: with one open already,
@@ -263,7 +267,7 @@ export function createWidget(host, o) {
     const close = () => {
       item.form.el.remove();
       item.form = null;
-      item.body.hidden = false;
+      item.body.hidden = item.foot.hidden = false;
     };
     item.form = commentForm(w, {
       ...opts,
