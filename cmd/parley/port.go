@@ -278,7 +278,8 @@ func printReport(w io.Writer, r importer.Report) {
 		fmt.Fprintf(w, "  %6d already here from an earlier import (skipped)\n", r.Existing)
 	}
 	if r.Orphans > 0 {
-		fmt.Fprintf(w, "  %6d replies whose parent is missing or on another page, shown at the top level\n", r.Orphans)
+		fmt.Fprintf(w, "  %6d %s whose parent is missing or on another page, shown at the top level\n", r.Orphans,
+			map[bool]string{true: "reply", false: "replies"}[r.Orphans == 1])
 	}
 	if r.Votes > 0 {
 		fmt.Fprintf(w, "  %6d votes\n", r.Votes)
