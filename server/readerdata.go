@@ -53,20 +53,28 @@ func (s *Server) readerFor(c *fiber.Ctx) (reader, error) {
 	return rd, s.pipeline.Throttle(c.UserContext(), moderation.ReaderData, siteOf(c), s.ipHash(c), rd.hash)
 }
 
+// readerRecords returns the calling reader, rate limited, with everything
+// tied to their token on the site: their comments and their votes.
+func (s *Server) readerRecords(c *fiber.Ctx) (reader, []storage.Comment, []storage.Vote, error) {
+	ctx, site := c.UserContext(), siteOf(c)
+	rd, err := s.readerFor(c)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	comments, err := s.store.ReaderComments(ctx, site.ID, rd.hash)
+	if err != nil {
+		return rd, nil, nil, err
+	}
+	votes, err := s.store.ReaderVotes(ctx, site.ID, rd.hash)
+	return rd, comments, votes, err
+}
+
 // myData answers a reader's export: their comments on the site, whatever
 // their status (with the e-mail they gave: the data is theirs), and their
 // votes.
 func (s *Server) myData(c *fiber.Ctx) error {
 	ctx, site := c.UserContext(), siteOf(c)
-	rd, err := s.readerFor(c)
-	if err != nil {
-		return err
-	}
-	comments, err := s.store.ReaderComments(ctx, site.ID, rd.hash)
-	if err != nil {
-		return err
-	}
-	votes, err := s.store.ReaderVotes(ctx, site.ID, rd.hash)
+	_, comments, votes, err := s.readerRecords(c)
 	if err != nil {
 		return err
 	}
@@ -94,15 +102,7 @@ func (s *Server) myData(c *fiber.Ctx) error {
 // left, so replies to it stay in place, as after a single deletion.
 func (s *Server) eraseMyData(c *fiber.Ctx) error {
 	ctx, site := c.UserContext(), siteOf(c)
-	rd, err := s.readerFor(c)
-	if err != nil {
-		return err
-	}
-	comments, err := s.store.ReaderComments(ctx, site.ID, rd.hash)
-	if err != nil {
-		return err
-	}
-	votes, err := s.store.ReaderVotes(ctx, site.ID, rd.hash)
+	rd, comments, votes, err := s.readerRecords(c)
 	if err != nil {
 		return err
 	}
