@@ -166,13 +166,18 @@ const threadVary = "Origin, Authorization, Accept-Encoding"
 // sendEncoded answers with a ready JSON body and its ETag, or 304 when the
 // client already holds it, compressed as the client accepts. Caches must
 // revalidate: a thread changes with every post.
-//
+func sendEncoded(c *fiber.Ctx, enc *encoded) error {
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return sendCached(c, enc, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8)
+}
+
+// sendCached sends a cached answer of type contentType: 304 when the
+// client holds etag, else the body in the encoding the client accepts.
 // A cached answer may be kept compressed only, and sendNegotiated takes
 // the plain body ready: it is made only for a client that takes neither
 // brotli nor gzip, the one sendNegotiated sends it to
 // (TestThreadAnswersInEveryEncoding holds the two to the same rule).
-func sendEncoded(c *fiber.Ctx, enc *encoded) error {
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+func sendCached(c *fiber.Ctx, enc *encoded, vary, etag, contentType string) error {
 	var body []byte
 	if accepts := c.Get(fiber.HeaderAcceptEncoding); !strings.Contains(accepts, "br") && !strings.Contains(accepts, "gzip") {
 		var err error
@@ -183,7 +188,7 @@ func sendEncoded(c *fiber.Ctx, enc *encoded) error {
 	var formErr error
 	gzipped := func() []byte { b := enc.gzipped(); formErr = enc.gzip.err; return b }
 	brotlied := func() []byte { b := enc.brotlied(); formErr = enc.br.err; return b }
-	err := sendNegotiated(c, threadVary, enc.etag, fiber.MIMEApplicationJSONCharsetUTF8, body, gzipped, brotlied)
+	err := sendNegotiated(c, vary, etag, contentType, body, gzipped, brotlied)
 	if formErr != nil {
 		c.Response().Header.Del(fiber.HeaderContentEncoding)
 		return formErr

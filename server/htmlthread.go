@@ -396,24 +396,7 @@ func (s *Server) discussionPage(c *fiber.Ctx) error {
 	return sendHTML(c, enc, enc.etag)
 }
 
-// sendHTML sends a cached HTML answer as sendEncoded sends a JSON one:
-// 304 when the client holds etag, else the body compressed as the client
-// accepts.
+// sendHTML sends a cached HTML answer as sendEncoded sends a JSON one.
 func sendHTML(c *fiber.Ctx, enc *encoded, etag string) error {
-	var body []byte
-	if accepts := c.Get(fiber.HeaderAcceptEncoding); !strings.Contains(accepts, "br") && !strings.Contains(accepts, "gzip") {
-		var err error
-		if body, err = enc.plain(); err != nil {
-			return err
-		}
-	}
-	var formErr error
-	gzipped := func() []byte { b := enc.gzipped(); formErr = enc.gzip.err; return b }
-	brotlied := func() []byte { b := enc.brotlied(); formErr = enc.br.err; return b }
-	err := sendNegotiated(c, htmlVary, etag, htmlType, body, gzipped, brotlied)
-	if formErr != nil {
-		c.Response().Header.Del(fiber.HeaderContentEncoding)
-		return formErr
-	}
-	return err
+	return sendCached(c, enc, htmlVary, etag, htmlType)
 }
