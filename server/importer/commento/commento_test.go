@@ -5,40 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
-type collected struct {
-	threads  []source.Thread
-	comments []source.Comment
-}
-
-func (c *collected) handler() source.Handler {
-	return source.Handler{
-		Thread:  func(t source.Thread) error { c.threads = append(c.threads, t); return nil },
-		Comment: func(m source.Comment) error { c.comments = append(c.comments, m); return nil },
-	}
-}
-
-func parse(t *testing.T, data []byte) (*collected, error) {
+func parse(t *testing.T, data []byte) (*sourcetest.Records, error) {
 	t.Helper()
-	var c collected
-	return &c, Parse(bytes.NewReader(data), c.handler())
-}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return sourcetest.Parse(t, Parse, data)
 }
 
 func checkComment(t *testing.T, got, want source.Comment) {
@@ -58,7 +36,7 @@ var (
 )
 
 func TestParseCommento(t *testing.T) {
-	c, err := parse(t, fixture(t, "commento-v1.json"))
+	c, err := parse(t, sourcetest.Fixture(t, "commento-v1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,38 +45,38 @@ func TestParseCommento(t *testing.T) {
 		{ID: "blog.example.org/second/", URL: "https://blog.example.org/second/"},
 		{ID: "blog.example.org/about/", URL: "https://blog.example.org/about/"},
 	}
-	if fmt.Sprint(c.threads) != fmt.Sprint(wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", c.threads, wantThreads)
+	if fmt.Sprint(c.Threads) != fmt.Sprint(wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", c.Threads, wantThreads)
 	}
-	if len(c.comments) != 7 {
-		t.Fatalf("got %d comments, want 7", len(c.comments))
+	if len(c.Comments) != 7 {
+		t.Fatalf("got %d comments, want 7", len(c.Comments))
 	}
 	first := "blog.example.org/first/"
-	checkComment(t, c.comments[0], source.Comment{
+	checkComment(t, c.Comments[0], source.Comment{
 		ID: "a1f0", ThreadID: first, Author: maria, Created: time.Date(2021, 5, 1, 10, 0, 0, 0, time.UTC),
 		Markdown: "First! Grüße, 東京, 🎉", Status: storage.StatusApproved, Score: 3,
 	})
-	checkComment(t, c.comments[1], source.Comment{
+	checkComment(t, c.Comments[1], source.Comment{
 		ID: "a2f0", ThreadID: first, ParentID: "a1f0", Author: jon, Created: time.Date(2021, 5, 1, 9, 30, 0, 5e8, time.UTC),
 		Markdown: "Reply **bold**", Status: storage.StatusApproved,
 	})
-	checkComment(t, c.comments[2], source.Comment{
+	checkComment(t, c.Comments[2], source.Comment{
 		ID: "a3f0", ThreadID: first, ParentID: "a2f0", Created: time.Date(2021, 5, 2, 8, 0, 0, 0, time.UTC),
 		Markdown: "third level <script>alert(1)</script>", Status: storage.StatusPending, Score: -1,
 	})
 	wantStatus := []storage.Status{"approved", "approved", "pending", "deleted", "pending", "deleted", "approved"}
-	for i, m := range c.comments {
+	for i, m := range c.Comments {
 		if m.Status != wantStatus[i] {
 			t.Errorf("comment %s: status %s, want %s", m.ID, m.Status, wantStatus[i])
 		}
 	}
-	if got := c.comments[6]; got.ParentID != "ffff" || got.ThreadID != "blog.example.org/about/" {
+	if got := c.Comments[6]; got.ParentID != "ffff" || got.ThreadID != "blog.example.org/about/" {
 		t.Errorf("orphan: got %+v", got)
 	}
 }
 
 func TestParseComentario(t *testing.T) {
-	c, err := parse(t, fixture(t, "comentario-v3.json"))
+	c, err := parse(t, sourcetest.Fixture(t, "comentario-v3.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,27 +86,27 @@ func TestParseComentario(t *testing.T) {
 		{ID: p + "2", URL: "https://blog.example.org/closed/", Title: "Zugeschlossen – Grüße", Closed: true, Created: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC)},
 		{ID: p + "3", URL: "/empty/", Title: "Nobody here", Created: time.Date(2023, 1, 3, 0, 0, 0, 0, time.UTC)},
 	}
-	if fmt.Sprint(c.threads) != fmt.Sprint(wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", c.threads, wantThreads)
+	if fmt.Sprint(c.Threads) != fmt.Sprint(wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", c.Threads, wantThreads)
 	}
-	if len(c.comments) != 4 {
-		t.Fatalf("got %d comments, want 4", len(c.comments))
+	if len(c.Comments) != 4 {
+		t.Fatalf("got %d comments, want 4", len(c.Comments))
 	}
 	id := "11111111-0000-4000-8000-00000000000"
-	checkComment(t, c.comments[0], source.Comment{
+	checkComment(t, c.Comments[0], source.Comment{
 		ID: id + "1", ThreadID: p + "1", Author: maria, IP: "203.0.113.7", Created: time.Date(2023, 2, 1, 10, 0, 0, 0, time.UTC),
 		Markdown: "First! Grüße, 東京, 🎉", Status: storage.StatusApproved, Score: 3,
 	})
-	checkComment(t, c.comments[1], source.Comment{
+	checkComment(t, c.Comments[1], source.Comment{
 		ID: id + "2", ThreadID: p + "1", ParentID: id + "1", Author: source.Author{Name: "Gast"},
 		Created:  time.Date(2023, 2, 1, 11, 0, 0, 0, time.UTC),
 		Markdown: "reply <script>alert(1)</script>", Status: storage.StatusPending,
 	})
-	checkComment(t, c.comments[2], source.Comment{
+	checkComment(t, c.Comments[2], source.Comment{
 		ID: id + "3", ThreadID: p + "1", ParentID: id + "2", Author: maria,
 		Created: time.Date(2023, 2, 2, 11, 0, 0, 0, time.UTC), Status: storage.StatusDeleted,
 	})
-	checkComment(t, c.comments[3], source.Comment{
+	checkComment(t, c.Comments[3], source.Comment{
 		ID: id + "4", ThreadID: p + "2", ParentID: "11111111-0000-4000-8000-0000000000ff", Author: jon,
 		Created: time.Date(2023, 2, 3, 11, 0, 0, 0, time.UTC), Markdown: "rejected one", Status: storage.StatusSpam,
 	})
@@ -162,8 +140,8 @@ func TestParseCommentersFirst(t *testing.T) {
 		t.Errorf("got %v, %v; want the first comment at once, then the handler's error", seen, err)
 	}
 	c, err := parse(t, []byte(data))
-	if err != nil || len(c.comments) != 2 || c.comments[1].Author != (source.Author{}) || c.comments[1].ParentID != "x1" {
-		t.Errorf("got %+v, %v", c.comments, err)
+	if err != nil || len(c.Comments) != 2 || c.Comments[1].Author != (source.Author{}) || c.Comments[1].ParentID != "x1" {
+		t.Errorf("got %+v, %v", c.Comments, err)
 	}
 }
 
@@ -173,7 +151,7 @@ func TestParseRefuses(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
 		{"empty", "", "the file is empty"},
 		{"xml", `<?xml version="1.0"?><disqus></disqus>`, "not JSON"},
-		{"remark42", string(fixture(t, "../../remark42/testdata/backup.jsonl")), `no "comments"`},
+		{"remark42", string(sourcetest.Fixture(t, "../../remark42/testdata/backup.jsonl")), `no "comments"`},
 		{"array", `[{"version":1,"comments":[]}]`, `top level is an array, want an object with "comments"`},
 		{"string", `"hello"`, "top level is a string"},
 		{"no version", `{"comments":[]}`, `"comments" comes before "version"`},
@@ -181,7 +159,7 @@ func TestParseRefuses(t *testing.T) {
 		{"empty object", `{}`, `no "version"`},
 		{"version", `{"version":2,"comments":[]}`, "export version 2 is not supported"},
 		{"version type", `{"version":"1","comments":[]}`, "cannot unmarshal"},
-		{"truncated", string(fixture(t, "commento-v1.json")[:300]), "truncated"},
+		{"truncated", string(sourcetest.Fixture(t, "commento-v1.json")[:300]), "truncated"},
 		{"truncated object", `{"version":1,"comments":[]`, "truncated"},
 		{"syntax", `{"version":1,"comments":[}`, "malformed JSON"},
 		{"trailing", `{"version":1,"comments":[]} {}`, "data after the top-level object"},
@@ -207,34 +185,14 @@ func TestParseRefuses(t *testing.T) {
 // TestParseLongRecordNotBuffered checks that an endless record is refused
 // after about maxRecord bytes.
 func TestParseLongRecordNotBuffered(t *testing.T) {
-	r := &countingReader{r: io.MultiReader(strings.NewReader(`{"version":1,"comments":[{"markdown":"`), endless{})}
-	err := Parse(r, (&collected{}).handler())
+	r := sourcetest.Counting(io.MultiReader(strings.NewReader(`{"version":1,"comments":[{"markdown":"`), sourcetest.Endless('x')))
+	err := Parse(r, (&sourcetest.Records{}).Handler())
 	if !errors.Is(err, source.ErrFormat) {
 		t.Fatalf("got %v, want ErrFormat", err)
 	}
-	if r.n > maxRecord+2*readChunk {
-		t.Errorf("read %d bytes before refusing, want about %d", r.n, maxRecord)
+	if r.N > maxRecord+2*readChunk {
+		t.Errorf("read %d bytes before refusing, want about %d", r.N, maxRecord)
 	}
-}
-
-type endless struct{}
-
-func (endless) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = 'x'
-	}
-	return len(b), nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += n
-	return n, err
 }
 
 func TestParseHandlerError(t *testing.T) {
@@ -244,7 +202,7 @@ func TestParseHandlerError(t *testing.T) {
 			{Thread: func(source.Thread) error { return stop }, Comment: func(source.Comment) error { return nil }},
 			{Thread: func(source.Thread) error { return nil }, Comment: func(source.Comment) error { return stop }},
 		} {
-			if err := Parse(bytes.NewReader(fixture(t, name)), h); !errors.Is(err, stop) {
+			if err := Parse(bytes.NewReader(sourcetest.Fixture(t, name)), h); !errors.Is(err, stop) {
 				t.Errorf("%s: got %v, want the handler's error", name, err)
 			}
 		}
@@ -253,42 +211,20 @@ func TestParseHandlerError(t *testing.T) {
 
 func TestParseReadError(t *testing.T) {
 	broken := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader(`{"version":1,"comments":[`), &failing{broken})
-	if err := Parse(r, (&collected{}).handler()); !errors.Is(err, broken) || errors.Is(err, source.ErrFormat) {
+	r := io.MultiReader(strings.NewReader(`{"version":1,"comments":[`), sourcetest.Failing(broken))
+	if err := Parse(r, (&sourcetest.Records{}).Handler()); !errors.Is(err, broken) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("got %v, want the reader's error", err)
 	}
 }
 
-type failing struct{ err error }
-
-func (f *failing) Read([]byte) (int, error) { return 0, f.err }
-
 func FuzzParse(f *testing.F) {
-	f.Add(fixture(f, "commento-v1.json"))
-	f.Add(fixture(f, "comentario-v3.json"))
+	f.Add(sourcetest.Fixture(f, "commento-v1.json"))
+	f.Add(sourcetest.Fixture(f, "comentario-v3.json"))
 	f.Add([]byte(`{"version":1,"commenters":[{"id":"a","name":"n"}],"comments":[{"commentHex":"x","commenterHex":"a","url":"p"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		stop := errors.New("handler")
-		calls := 0
-		check := func(s ...string) error {
-			for _, v := range s {
-				if len(v) > source.MaxField {
-					t.Fatalf("emitted %d bytes", len(v))
-				}
-			}
-			if calls++; calls == 50 {
-				return stop
-			}
-			return nil
-		}
-		h := source.Handler{
-			Thread: func(th source.Thread) error { return check(th.ID, th.URL, th.Title) },
-			Comment: func(c source.Comment) error {
-				return check(c.ID, c.ThreadID, c.ParentID, c.Markdown, c.HTML, c.IP, c.Author.Name, c.Author.Email, c.Author.Website)
-			},
-		}
-		if err := Parse(bytes.NewReader(data), h); err != nil && !errors.Is(err, source.ErrFormat) && !errors.Is(err, stop) {
-			t.Fatalf("error %v neither wraps ErrFormat nor comes from the handler", err)
-		}
+		rs := &sourcetest.Records{StopAfter: 50}
+		err := Parse(bytes.NewReader(data), rs.Handler())
+		sourcetest.CheckEmitted(t, rs)
+		sourcetest.CheckError(t, err, sourcetest.ErrStop)
 	})
 }

@@ -5,44 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
-// records is what a parse emitted.
-type records struct {
-	threads  []source.Thread
-	comments []source.Comment
-}
-
-func (rs *records) handler() source.Handler {
-	return source.Handler{
-		Thread:  func(t source.Thread) error { rs.threads = append(rs.threads, t); return nil },
-		Comment: func(c source.Comment) error { rs.comments = append(rs.comments, c); return nil },
-	}
-}
-
-func parse(t *testing.T, data []byte) (*records, error) {
+func parse(t *testing.T, data []byte) (*sourcetest.Records, error) {
 	t.Helper()
-	rs := &records{}
-	return rs, Parse(bytes.NewReader(data), rs.handler())
-}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return sourcetest.Parse(t, Parse, data)
 }
 
 func at(s string) time.Time {
@@ -54,7 +30,7 @@ func at(s string) time.Time {
 }
 
 func TestParseExport(t *testing.T) {
-	rs, err := parse(t, fixture(t, "export.xml"))
+	rs, err := parse(t, sourcetest.Fixture(t, "export.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,8 +53,8 @@ func TestParseExport(t *testing.T) {
 		Title:      "The old shed",
 		Created:    at("2013-10-29T21:02:19Z"),
 	}}
-	if !reflect.DeepEqual(rs.threads, wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", rs.threads, wantThreads)
+	if !reflect.DeepEqual(rs.Threads, wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", rs.Threads, wantThreads)
 	}
 
 	want := map[string]source.Comment{
@@ -132,7 +108,7 @@ func TestParseExport(t *testing.T) {
 		},
 	}
 	var ids []string
-	for _, c := range rs.comments {
+	for _, c := range rs.Comments {
 		ids = append(ids, c.ID)
 		if w, ok := want[c.ID]; ok && !reflect.DeepEqual(c, w) {
 			t.Errorf("comment %s:\n got %+v\nwant %+v", c.ID, c, w)
@@ -141,18 +117,18 @@ func TestParseExport(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "2001 2002 2003 2004 2005 2006 2007 2008" {
 		t.Errorf("comments in order %s", got)
 	}
-	if c := rs.comments[1]; c.ParentID != "2001" {
+	if c := rs.Comments[1]; c.ParentID != "2001" {
 		t.Errorf("2002 parent %q, want 2001", c.ParentID)
 	}
-	if c := rs.comments[4]; c.Status != storage.StatusDeleted {
+	if c := rs.Comments[4]; c.Status != storage.StatusDeleted {
 		t.Errorf("2005 status %q, want deleted", c.Status)
 	}
 }
 
 func TestParseWrongFormat(t *testing.T) {
-	whole := fixture(t, "export.xml")
+	whole := sourcetest.Fixture(t, "export.xml")
 	cases := map[string]struct{ data, msg string }{
-		"wxr":      {string(fixture(t, "../../wxr/testdata/export.xml")), "disqus: root element is <rss>, want <disqus>"},
+		"wxr":      {string(sourcetest.Fixture(t, "../../wxr/testdata/export.xml")), "disqus: root element is <rss>, want <disqus>"},
 		"json":     {`{"threads": [{"id": 1}]}`, "not an XML file"},
 		"empty":    {"", "holds no XML element"},
 		"blank":    {"  \n<!-- nothing -->\n", "holds no XML element"},
@@ -194,7 +170,7 @@ func TestParseLatin1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rs.comments[0].HTML; got != "Grüße “quoted”" {
+	if got := rs.Comments[0].HTML; got != "Grüße “quoted”" {
 		t.Errorf("message %q", got)
 	}
 }
@@ -206,7 +182,7 @@ func TestParseHandlerError(t *testing.T) {
 		Thread:  func(source.Thread) error { calls++; return nil },
 		Comment: func(source.Comment) error { calls++; return stop },
 	}
-	err := Parse(bytes.NewReader(fixture(t, "export.xml")), h)
+	err := Parse(bytes.NewReader(sourcetest.Fixture(t, "export.xml")), h)
 	if !errors.Is(err, stop) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("error %v, want the handler's", err)
 	}
@@ -287,8 +263,8 @@ func (c *countWriter) Write(p []byte) (int, error) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(fixture(f, "export.xml"))
-	f.Add(fixture(f, "../../wxr/testdata/export.xml"))
+	f.Add(sourcetest.Fixture(f, "export.xml"))
+	f.Add(sourcetest.Fixture(f, "../../wxr/testdata/export.xml"))
 	for _, s := range []string{
 		onePost(`<message><![CDATA[<b>x</b>]]></message><parent dsq:id="3"/><author><name>n</name></author>`),
 		`<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><disqus xmlns="http://disqus.com">&lol2;</disqus>`,
@@ -299,34 +275,10 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	stop := errors.New("handler stop")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := 0
-		check := func(fields ...string) error {
-			for _, s := range fields {
-				if len(s) > source.MaxField || !utf8.ValidString(s) {
-					t.Fatalf("field of %d bytes, valid UTF-8 %v", len(s), utf8.ValidString(s))
-				}
-			}
-			if n++; n == 5 {
-				return stop
-			}
-			return nil
-		}
-		h := source.Handler{
-			Thread: func(th source.Thread) error {
-				return check(th.ID, th.Identifier, th.URL, th.Title)
-			},
-			Comment: func(c source.Comment) error {
-				if !c.Status.Valid() {
-					t.Fatalf("status %q", c.Status)
-				}
-				return check(c.ID, c.ThreadID, c.ParentID, c.Author.Name, c.Author.Email, c.IP, c.HTML)
-			},
-		}
-		err := Parse(bytes.NewReader(data), h)
-		if err != nil && !errors.Is(err, source.ErrFormat) && !errors.Is(err, stop) {
-			t.Fatalf("error %v is neither ErrFormat nor the handler's", err)
-		}
+		rs := &sourcetest.Records{StopAfter: 5}
+		err := Parse(bytes.NewReader(data), rs.Handler())
+		sourcetest.CheckEmitted(t, rs)
+		sourcetest.CheckError(t, err, sourcetest.ErrStop)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -88,11 +89,7 @@ func makeDB(t testing.TB, dir, name string, sqls ...string) string {
 
 func schema(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/schema.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return string(sourcetest.Fixture(t, "schema.sql"))
 }
 
 // fixture returns the path of a fresh copy of the fixture database.
@@ -101,46 +98,24 @@ func fixture(t testing.TB) string {
 	return makeDB(t, t.TempDir(), "comments.db", schema(t), fixtureRows)
 }
 
-// record is what a collecting Handler saw, in order.
-type record struct {
-	threads  []source.Thread
-	comments []source.Comment
-	order    string // "t" per thread, "c" per comment
-}
-
-func (r *record) handler() source.Handler {
-	return source.Handler{
-		Thread: func(th source.Thread) error {
-			r.threads = append(r.threads, th)
-			r.order += "t"
-			return nil
-		},
-		Comment: func(c source.Comment) error {
-			r.comments = append(r.comments, c)
-			r.order += "c"
-			return nil
-		},
-	}
-}
-
 func TestParseFile(t *testing.T) {
-	var got record
-	if err := ParseFile(fixture(t), got.handler()); err != nil {
+	var got sourcetest.Records
+	if err := ParseFile(fixture(t), got.Handler()); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got.threads, wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", got.threads, wantThreads)
+	if !reflect.DeepEqual(got.Threads, wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", got.Threads, wantThreads)
 	}
-	if len(got.comments) != len(wantComments) {
-		t.Fatalf("got %d comments, want %d: %+v", len(got.comments), len(wantComments), got.comments)
+	if len(got.Comments) != len(wantComments) {
+		t.Fatalf("got %d comments, want %d: %+v", len(got.Comments), len(wantComments), got.Comments)
 	}
 	for i := range wantComments {
-		if !reflect.DeepEqual(got.comments[i], wantComments[i]) {
-			t.Errorf("comment %d:\n got %+v\nwant %+v", i, got.comments[i], wantComments[i])
+		if !reflect.DeepEqual(got.Comments[i], wantComments[i]) {
+			t.Errorf("comment %d:\n got %+v\nwant %+v", i, got.Comments[i], wantComments[i])
 		}
 	}
-	if want := "tttccccccccc"; got.order != want {
-		t.Errorf("order %q, want %q", got.order, want)
+	if want := "tttccccccccc"; got.Order != want {
+		t.Errorf("order %q, want %q", got.Order, want)
 	}
 }
 
@@ -156,8 +131,8 @@ func TestParseFileLeavesFileAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got record
-	if err := ParseFile(path, got.handler()); err != nil {
+	var got sourcetest.Records
+	if err := ParseFile(path, got.Handler()); err != nil {
 		t.Fatal(err)
 	}
 	after, err := os.ReadFile(path)
@@ -188,12 +163,12 @@ func TestParseFileOddPath(t *testing.T) {
 	if err := os.Rename(fixture(t), path); err != nil {
 		t.Fatal(err)
 	}
-	var got record
-	if err := ParseFile(path, got.handler()); err != nil {
+	var got sourcetest.Records
+	if err := ParseFile(path, got.Handler()); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.comments) != len(wantComments) {
-		t.Errorf("got %d comments, want %d", len(got.comments), len(wantComments))
+	if len(got.Comments) != len(wantComments) {
+		t.Errorf("got %d comments, want %d", len(got.Comments), len(wantComments))
 	}
 }
 
@@ -226,16 +201,16 @@ func TestParseFileWrongFormat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got record
-			err := ParseFile(tt.path, got.handler())
+			var got sourcetest.Records
+			err := ParseFile(tt.path, got.Handler())
 			if !errors.Is(err, source.ErrFormat) {
 				t.Fatalf("err = %v, want source.ErrFormat", err)
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("err = %q, want it to say %q", err, tt.msg)
 			}
-			if got.order != "" {
-				t.Errorf("handler saw %q", got.order)
+			if got.Order != "" {
+				t.Errorf("handler saw %q", got.Order)
 			}
 		})
 	}
@@ -244,13 +219,13 @@ func TestParseFileWrongFormat(t *testing.T) {
 // TestParseFileUnreadable checks that a file that cannot be read is not
 // taken for one of the wrong format.
 func TestParseFileUnreadable(t *testing.T) {
-	var got record
+	var got sourcetest.Records
 	dir := t.TempDir()
-	err := ParseFile(filepath.Join(dir, "none.db"), got.handler())
+	err := ParseFile(filepath.Join(dir, "none.db"), got.Handler())
 	if !errors.Is(err, os.ErrNotExist) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("missing file: err = %v, want os.ErrNotExist only", err)
 	}
-	if err := ParseFile(dir, got.handler()); err == nil || errors.Is(err, source.ErrFormat) {
+	if err := ParseFile(dir, got.Handler()); err == nil || errors.Is(err, source.ErrFormat) {
 		t.Errorf("directory: err = %v, want a read error", err)
 	}
 }
@@ -284,8 +259,8 @@ func TestParseFileBadValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.Close()
-			var got record
-			err = ParseFile(path, got.handler())
+			var got sourcetest.Records
+			err = ParseFile(path, got.Handler())
 			if !errors.Is(err, source.ErrFormat) {
 				t.Fatalf("err = %v, want source.ErrFormat", err)
 			}
@@ -307,11 +282,11 @@ func TestParseFileMaxField(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	var got record
-	if err := ParseFile(path, got.handler()); err != nil {
+	var got sourcetest.Records
+	if err := ParseFile(path, got.Handler()); err != nil {
 		t.Fatal(err)
 	}
-	if got.comments[2].Markdown != text {
+	if got.Comments[2].Markdown != text {
 		t.Errorf("a text of exactly MaxField bytes was not kept whole")
 	}
 }
@@ -350,9 +325,7 @@ func FuzzParseFile(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var got record
-		if err := ParseFile(path, got.handler()); err != nil && !errors.Is(err, source.ErrFormat) {
-			t.Errorf("err = %v, want nil or source.ErrFormat", err)
-		}
+		var got sourcetest.Records
+		sourcetest.CheckError(t, ParseFile(path, got.Handler()), nil)
 	})
 }

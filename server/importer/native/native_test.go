@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
@@ -18,13 +19,9 @@ const sample = `{"parley_export":1,"site":"blog","exported":"2026-01-02T03:04:05
 
 // collect parses data and returns what it handed on.
 func collect(data string) (threads []source.Thread, comments []source.Comment, votes []storage.Vote, sites []storage.Site, err error) {
-	err = Parse(strings.NewReader(data), source.Handler{
-		Thread:  func(t source.Thread) error { threads = append(threads, t); return nil },
-		Comment: func(c source.Comment) error { comments = append(comments, c); return nil },
-		Vote:    func(v storage.Vote) error { votes = append(votes, v); return nil },
-		Site:    func(s storage.Site) error { sites = append(sites, s); return nil },
-	})
-	return
+	var rs sourcetest.Records
+	err = Parse(strings.NewReader(data), rs.Handler())
+	return rs.Threads, rs.Comments, rs.Votes, rs.Sites, err
 }
 
 func TestParse(t *testing.T) {
@@ -75,8 +72,6 @@ func FuzzParse(f *testing.F) {
 			Vote:    func(storage.Vote) error { return boom },
 			Site:    func(storage.Site) error { return nil },
 		})
-		if err != nil && !errors.Is(err, source.ErrFormat) && !errors.Is(err, boom) {
-			t.Errorf("error %v is neither ErrFormat nor the handler's", err)
-		}
+		sourcetest.CheckError(t, err, boom)
 	})
 }

@@ -5,47 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
-type collected struct {
-	threads  []source.Thread
-	comments []source.Comment
-}
-
-func (c *collected) handler() source.Handler {
-	return source.Handler{
-		Thread:  func(t source.Thread) error { c.threads = append(c.threads, t); return nil },
-		Comment: func(m source.Comment) error { c.comments = append(c.comments, m); return nil },
-	}
-}
-
-func parse(t *testing.T, data []byte) (*collected, error) {
+func parse(t *testing.T, data []byte) (*sourcetest.Records, error) {
 	t.Helper()
-	var c collected
-	return &c, Parse(bytes.NewReader(data), c.handler())
-}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return sourcetest.Parse(t, Parse, data)
 }
 
 const metaLine = `{"version":1,"users":[],"posts":[]}` + "\n"
 
 func TestParseBackup(t *testing.T) {
-	c, err := parse(t, fixture(t, "backup.jsonl"))
+	c, err := parse(t, sourcetest.Fixture(t, "backup.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +32,11 @@ func TestParseBackup(t *testing.T) {
 		{ID: "https://blog.example.org/closed/", URL: "https://blog.example.org/closed/", Closed: true},
 		{ID: "https://blog.example.org/about/", URL: "https://blog.example.org/about/", Title: "About"},
 	}
-	if fmt.Sprint(c.threads) != fmt.Sprint(wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", c.threads, wantThreads)
+	if fmt.Sprint(c.Threads) != fmt.Sprint(wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", c.Threads, wantThreads)
 	}
-	if len(c.comments) != 7 {
-		t.Fatalf("got %d comments, want 7", len(c.comments))
+	if len(c.Comments) != 7 {
+		t.Fatalf("got %d comments, want 7", len(c.Comments))
 	}
 	first := source.Comment{
 		ID: "c1", ThreadID: "https://blog.example.org/first/",
@@ -66,30 +44,30 @@ func TestParseBackup(t *testing.T) {
 		Created:  time.Date(2023, 4, 1, 10, 0, 0, 0, time.UTC),
 		Markdown: "First! Grüße, 東京, 🎉", Status: storage.StatusApproved, Score: 3,
 	}
-	checkComment(t, c.comments[0], first)
-	checkComment(t, c.comments[1], source.Comment{
+	checkComment(t, c.Comments[0], first)
+	checkComment(t, c.Comments[1], source.Comment{
 		ID: "c2", ThreadID: first.ThreadID, ParentID: "c1", Author: source.Author{Name: "Jon"},
 		Created:  time.Date(2023, 4, 1, 9, 30, 0, 123e6, time.UTC),
 		Markdown: "Reply **bold**", Status: storage.StatusApproved,
 	})
-	checkComment(t, c.comments[2], source.Comment{
+	checkComment(t, c.Comments[2], source.Comment{
 		ID: "c3", ThreadID: first.ThreadID, ParentID: "c2", Author: source.Author{Name: "anon_Guest"},
 		Created:  time.Date(2023, 4, 2, 8, 0, 0, 0, time.UTC),
 		Markdown: "third level <script>alert(1)</script>", Status: storage.StatusApproved, Score: -1,
 	})
-	checkComment(t, c.comments[3], source.Comment{
+	checkComment(t, c.Comments[3], source.Comment{
 		ID: "c4", ThreadID: first.ThreadID, Author: source.Author{Name: "deleted"},
 		Created: time.Date(2023, 4, 3, 9, 0, 0, 0, time.UTC), Status: storage.StatusDeleted,
 	})
-	checkComment(t, c.comments[4], source.Comment{
+	checkComment(t, c.Comments[4], source.Comment{
 		ID: "c5", ThreadID: "https://blog.example.org/closed/", Author: source.Author{Name: "Maria", Email: "maria@example.org"},
 		Created: time.Date(2022, 12, 24, 18, 0, 0, 0, time.UTC), Status: storage.StatusApproved, Score: 1,
 		HTML: "<p>Comments are closed here, but <a href=\"https://example.com\" rel=\"nofollow\">this</a> stays.</p>\n",
 	})
-	if got := c.comments[5]; got.ID != "c6" || got.ParentID != "gone-123" {
+	if got := c.Comments[5]; got.ID != "c6" || got.ParentID != "gone-123" {
 		t.Errorf("orphan: got %+v", got)
 	}
-	for _, m := range c.comments {
+	for _, m := range c.Comments {
 		if m.IP != "" {
 			t.Errorf("comment %s has IP %q, want none (remark42 keeps a hash)", m.ID, m.IP)
 		}
@@ -114,7 +92,7 @@ func TestParseRefuses(t *testing.T) {
 		{"empty", "", "the file is empty"},
 		{"blank", "\n\n  \n", "the file is empty"},
 		{"xml", `<?xml version="1.0"?><disqus></disqus>`, "line 1: not a Remark42 backup"},
-		{"commento", string(fixture(t, "../../commento/testdata/commento-v1.json")), "line 1: not a Remark42 backup"},
+		{"commento", string(sourcetest.Fixture(t, "../../commento/testdata/commento-v1.json")), "line 1: not a Remark42 backup"},
 		{"commento one line", `{"version":1,"comments":[],"commenters":[]}`, `no "users"`},
 		{"array", `[{"version":1}]`, "not a JSON object"},
 		{"version", `{"version":2,"users":[],"posts":[]}`, "backup version 2 is not supported"},
@@ -139,34 +117,14 @@ func TestParseRefuses(t *testing.T) {
 // TestParseLongLineNotBuffered checks that an endless line is refused
 // after about maxLine bytes.
 func TestParseLongLineNotBuffered(t *testing.T) {
-	r := &countingReader{r: io.MultiReader(strings.NewReader(metaLine+`{"id":"`), endless{})}
-	err := Parse(r, (&collected{}).handler())
+	r := sourcetest.Counting(io.MultiReader(strings.NewReader(metaLine+`{"id":"`), sourcetest.Endless('x')))
+	err := Parse(r, (&sourcetest.Records{}).Handler())
 	if !errors.Is(err, source.ErrFormat) {
 		t.Fatalf("got %v, want ErrFormat", err)
 	}
-	if r.n > maxLine+64<<10 {
-		t.Errorf("read %d bytes before refusing, want about %d", r.n, maxLine)
+	if r.N > maxLine+64<<10 {
+		t.Errorf("read %d bytes before refusing, want about %d", r.N, maxLine)
 	}
-}
-
-type endless struct{}
-
-func (endless) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = 'x'
-	}
-	return len(b), nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += n
-	return n, err
 }
 
 func TestParseHandlerError(t *testing.T) {
@@ -175,7 +133,7 @@ func TestParseHandlerError(t *testing.T) {
 		{Thread: func(source.Thread) error { return stop }, Comment: func(source.Comment) error { return nil }},
 		{Thread: func(source.Thread) error { return nil }, Comment: func(source.Comment) error { return stop }},
 	} {
-		if err := Parse(bytes.NewReader(fixture(t, "backup.jsonl")), h); !errors.Is(err, stop) {
+		if err := Parse(bytes.NewReader(sourcetest.Fixture(t, "backup.jsonl")), h); !errors.Is(err, stop) {
 			t.Errorf("got %v, want the handler's error", err)
 		}
 	}
@@ -183,15 +141,11 @@ func TestParseHandlerError(t *testing.T) {
 
 func TestParseReadError(t *testing.T) {
 	broken := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader(metaLine), &failing{broken})
-	if err := Parse(r, (&collected{}).handler()); !errors.Is(err, broken) || errors.Is(err, source.ErrFormat) {
+	r := io.MultiReader(strings.NewReader(metaLine), sourcetest.Failing(broken))
+	if err := Parse(r, (&sourcetest.Records{}).Handler()); !errors.Is(err, broken) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("got %v, want the reader's error", err)
 	}
 }
-
-type failing struct{ err error }
-
-func (f *failing) Read([]byte) (int, error) { return 0, f.err }
 
 // TestParseStreams feeds a generated backup of about 20 MB through a pipe
 // and checks that the heap stays far below the file's size.
@@ -247,31 +201,13 @@ func TestParseStreams(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(fixture(f, "backup.jsonl"))
+	f.Add(sourcetest.Fixture(f, "backup.jsonl"))
 	f.Add([]byte(metaLine + `{"id":"a","pid":"b","locator":{"url":"u"},"time":"2023-01-01T00:00:00Z","delete":true}`))
 	f.Add([]byte(`{"version":1,"comments":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		stop := errors.New("handler")
-		calls := 0
-		check := func(s ...string) error {
-			for _, v := range s {
-				if len(v) > source.MaxField {
-					t.Fatalf("emitted %d bytes", len(v))
-				}
-			}
-			if calls++; calls == 50 {
-				return stop
-			}
-			return nil
-		}
-		h := source.Handler{
-			Thread: func(th source.Thread) error { return check(th.ID, th.URL, th.Title) },
-			Comment: func(c source.Comment) error {
-				return check(c.ID, c.ThreadID, c.ParentID, c.Markdown, c.HTML, c.Author.Name, c.Author.Email)
-			},
-		}
-		if err := Parse(bytes.NewReader(data), h); err != nil && !errors.Is(err, source.ErrFormat) && !errors.Is(err, stop) {
-			t.Fatalf("error %v neither wraps ErrFormat nor comes from the handler", err)
-		}
+		rs := &sourcetest.Records{StopAfter: 50}
+		err := Parse(bytes.NewReader(data), rs.Handler())
+		sourcetest.CheckEmitted(t, rs)
+		sourcetest.CheckError(t, err, sourcetest.ErrStop)
 	})
 }

@@ -3,43 +3,19 @@ package wxr
 import (
 	"bytes"
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 	"github.com/parley-dev/parley/storage"
 )
 
-// records is what a parse emitted.
-type records struct {
-	threads  []source.Thread
-	comments []source.Comment
-}
-
-func (rs *records) handler() source.Handler {
-	return source.Handler{
-		Thread:  func(t source.Thread) error { rs.threads = append(rs.threads, t); return nil },
-		Comment: func(c source.Comment) error { rs.comments = append(rs.comments, c); return nil },
-	}
-}
-
-func parse(t *testing.T, data []byte) (*records, error) {
+func parse(t *testing.T, data []byte) (*sourcetest.Records, error) {
 	t.Helper()
-	rs := &records{}
-	return rs, Parse(bytes.NewReader(data), rs.handler())
-}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return sourcetest.Parse(t, Parse, data)
 }
 
 func at(s string) time.Time {
@@ -51,7 +27,7 @@ func at(s string) time.Time {
 }
 
 func TestParseExport(t *testing.T) {
-	rs, err := parse(t, fixture(t, "export.xml"))
+	rs, err := parse(t, sourcetest.Fixture(t, "export.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +43,8 @@ func TestParseExport(t *testing.T) {
 		Closed:  true,
 		Created: at("2019-04-01 08:00:00"),
 	}}
-	if !reflect.DeepEqual(rs.threads, wantThreads) {
-		t.Errorf("threads:\n got %+v\nwant %+v", rs.threads, wantThreads)
+	if !reflect.DeepEqual(rs.Threads, wantThreads) {
+		t.Errorf("threads:\n got %+v\nwant %+v", rs.Threads, wantThreads)
 	}
 
 	want := map[string]source.Comment{
@@ -115,7 +91,7 @@ func TestParseExport(t *testing.T) {
 		},
 	}
 	var got []string
-	for _, c := range rs.comments {
+	for _, c := range rs.Comments {
 		got = append(got, c.ID+":"+c.ParentID+":"+string(c.Status)+":"+c.Skip)
 		if w, ok := want[c.ID]; ok && !reflect.DeepEqual(c, w) {
 			t.Errorf("comment %s:\n got %+v\nwant %+v", c.ID, c, w)
@@ -130,20 +106,20 @@ func TestParseExport(t *testing.T) {
 }
 
 func TestParseVersions(t *testing.T) {
-	data := string(fixture(t, "export.xml"))
+	data := string(sourcetest.Fixture(t, "export.xml"))
 	for _, v := range []string{"1.0", "1.1"} {
 		old := strings.ReplaceAll(data, "http://wordpress.org/export/1.2/", "http://wordpress.org/export/"+v+"/")
 		rs, err := parse(t, []byte(old))
-		if err != nil || len(rs.threads) != 2 || len(rs.comments) != 10 {
-			t.Errorf("WXR %s: %d threads, %d comments, error %v", v, len(rs.threads), len(rs.comments), err)
+		if err != nil || len(rs.Threads) != 2 || len(rs.Comments) != 10 {
+			t.Errorf("WXR %s: %d threads, %d comments, error %v", v, len(rs.Threads), len(rs.Comments), err)
 		}
 	}
 }
 
 func TestParseWrongFormat(t *testing.T) {
-	whole := fixture(t, "export.xml")
+	whole := sourcetest.Fixture(t, "export.xml")
 	cases := map[string]struct{ data, msg string }{
-		"disqus":   {string(fixture(t, "../../disqus/testdata/export.xml")), "wxr: root element is <disqus>, want <rss>"},
+		"disqus":   {string(sourcetest.Fixture(t, "../../disqus/testdata/export.xml")), "wxr: root element is <disqus>, want <rss>"},
 		"rss":      {`<rss version="2.0"><channel><item><title>x</title></item></channel></rss>`, "declares no WordPress export namespace"},
 		"wxr 2.0":  {rss(`<wp:post_id>1</wp:post_id>`, "2.0"), "declares no WordPress export namespace"},
 		"json":     {`[{"post_id": 1}]`, "not an XML file"},
@@ -200,15 +176,15 @@ func TestParseHandlerError(t *testing.T) {
 		Thread:  func(source.Thread) error { return stop },
 		Comment: func(source.Comment) error { t.Error("comment after the handler failed"); return nil },
 	}
-	err := Parse(bytes.NewReader(fixture(t, "export.xml")), h)
+	err := Parse(bytes.NewReader(sourcetest.Fixture(t, "export.xml")), h)
 	if !errors.Is(err, stop) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("error %v, want the handler's", err)
 	}
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(fixture(f, "export.xml"))
-	f.Add(fixture(f, "../../disqus/testdata/export.xml"))
+	f.Add(sourcetest.Fixture(f, "export.xml"))
+	f.Add(sourcetest.Fixture(f, "../../disqus/testdata/export.xml"))
 	for _, s := range []string{
 		rss(`<wp:post_id>1</wp:post_id><wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_parent>1</wp:comment_parent>`+
 			`<wp:comment_content><![CDATA[a
@@ -221,35 +197,10 @@ b]]></wp:comment_content><wp:comment_type>pingback</wp:comment_type></wp:comment
 	} {
 		f.Add([]byte(s))
 	}
-	stop := errors.New("handler stop")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := 0
-		check := func(fields ...string) error {
-			for _, s := range fields {
-				if len(s) > source.MaxField || !utf8.ValidString(s) {
-					t.Fatalf("field of %d bytes, valid UTF-8 %v", len(s), utf8.ValidString(s))
-				}
-			}
-			if n++; n == 5 {
-				return stop
-			}
-			return nil
-		}
-		h := source.Handler{
-			Thread: func(th source.Thread) error {
-				return check(th.ID, th.Identifier, th.URL, th.Title)
-			},
-			Comment: func(c source.Comment) error {
-				if !c.Status.Valid() {
-					t.Fatalf("status %q", c.Status)
-				}
-				return check(c.ID, c.ThreadID, c.ParentID, c.Author.Name, c.Author.Email,
-					c.Author.Website, c.IP, c.HTML, c.Skip)
-			},
-		}
-		err := Parse(bytes.NewReader(data), h)
-		if err != nil && !errors.Is(err, source.ErrFormat) && !errors.Is(err, stop) {
-			t.Fatalf("error %v is neither ErrFormat nor the handler's", err)
-		}
+		rs := &sourcetest.Records{StopAfter: 5}
+		err := Parse(bytes.NewReader(data), rs.Handler())
+		sourcetest.CheckEmitted(t, rs)
+		sourcetest.CheckError(t, err, sourcetest.ErrStop)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/server/importer/source"
+	"github.com/parley-dev/parley/server/importer/source/sourcetest"
 )
 
 // read reads a whole file and returns the texts of its <a> elements, the
@@ -105,28 +106,6 @@ func TestAccepted(t *testing.T) {
 	}
 }
 
-// endless is an endless run of one byte.
-type endless byte
-
-func (e endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(e)
-	}
-	return len(p), nil
-}
-
-// counter counts the bytes read through it.
-type counter struct {
-	r io.Reader
-	n int
-}
-
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += n
-	return n, err
-}
-
 // TestEndlessToken feeds tokens that never end and checks they are refused
 // after reading not much more than maxToken bytes (an endless text may be
 // refused as too long a field first).
@@ -141,17 +120,17 @@ func TestEndlessToken(t *testing.T) {
 		"space":     "<r>",
 	} {
 		t.Run(name, func(t *testing.T) {
-			fill := endless('x')
+			fill := sourcetest.Endless('x')
 			if name == "space" {
 				fill = ' '
 			}
-			c := &counter{r: io.MultiReader(strings.NewReader(start), fill)}
+			c := sourcetest.Counting(io.MultiReader(strings.NewReader(start), fill))
 			_, err := read(c)
 			if !errors.Is(err, source.ErrFormat) || !strings.Contains(err.Error(), "longer than") {
 				t.Fatalf("error %v, want a refused token", err)
 			}
-			if c.n > maxToken+64<<10 {
-				t.Errorf("read %d bytes, want about %d", c.n, maxToken)
+			if c.N > maxToken+64<<10 {
+				t.Errorf("read %d bytes, want about %d", c.N, maxToken)
 			}
 		})
 	}
@@ -159,13 +138,9 @@ func TestEndlessToken(t *testing.T) {
 
 func TestReadError(t *testing.T) {
 	broken := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader("<r><a>x"), &failing{broken})
+	r := io.MultiReader(strings.NewReader("<r><a>x"), sourcetest.Failing(broken))
 	_, err := read(r)
 	if !errors.Is(err, broken) || errors.Is(err, source.ErrFormat) {
 		t.Errorf("error %v, want the reader's, not ErrFormat", err)
 	}
 }
-
-type failing struct{ err error }
-
-func (f *failing) Read([]byte) (int, error) { return 0, f.err }
