@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,5 +203,41 @@ func check(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUseAfterClose: a background worker that outlives the store, or
+// reads while it closes, gets an error from it, never Badger's panic on an
+// iterator of a closed database.
+func TestUseAfterClose(t *testing.T) {
+	ctx := context.Background()
+	for range 20 {
+		s, err := Open(t.TempDir(), Options{InMemory: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					if _, err := s.Pages(ctx, "blog", "", 0); err != nil {
+						if !errors.Is(err, badger.ErrDBClosed) {
+							t.Errorf("Pages while closing: %v", err)
+						}
+						return
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Millisecond)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		if err := s.PruneMessages(ctx, time.Now()); !errors.Is(err, badger.ErrDBClosed) {
+			t.Errorf("PruneMessages after Close: %v", err)
+		}
 	}
 }

@@ -56,7 +56,13 @@ type Store struct {
 	// conflict check would still keep them from sharing a message).
 	claims sync.Mutex
 
-	dir       string // the data directory ("" in memory)
+	dir string // the data directory ("" in memory)
+	// inFlight is held (shared) by every read and write transaction, and
+	// by Close alone: Close waits for those under way, and closed makes
+	// later ones fail, so no transaction meets a closed database (Badger
+	// panics on an iterator of one).
+	inFlight  sync.RWMutex
+	closed    bool
 	closeOnce sync.Once
 	closeErr  error
 	stopGC    chan struct{}
@@ -205,6 +211,9 @@ func badgerOptions(dir string, opts Options) badger.Options {
 // memory. Calling it again returns the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.inFlight.Lock()
+		s.closed = true
+		s.inFlight.Unlock()
 		close(s.stopGC)
 		<-s.gcDone
 		s.pageWrites.close()
@@ -262,6 +271,20 @@ func (s *Store) updatePage(ctx context.Context, siteID, pageKey string, fn func(
 	return s.pageWrites.do(ctx, pageID{siteID, pageKey}, fn)
 }
 
+// errClosed is the error of a read or write after Close: a background
+// worker that outlives the store gets an error, not Badger's panic.
+var errClosed = fmt.Errorf("badgerstore: %w", badger.ErrDBClosed)
+
+// guarded runs a transaction unless the store is closed (see inFlight).
+func (s *Store) guarded(txn func() error) error {
+	s.inFlight.RLock()
+	defer s.inFlight.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	return txn()
+}
+
 // maxAttempts bounds the retries of a conflicting transaction.
 const maxAttempts = 20
 
@@ -274,7 +297,7 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := s.db.Update(fn)
+		err := s.guarded(func() error { return s.db.Update(fn) })
 		if !errors.Is(err, badger.ErrConflict) {
 			return err
 		}
@@ -290,7 +313,7 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.View(fn)
+	return s.guarded(func() error { return s.db.View(fn) })
 }
 
 // Sizes returns the bytes the database takes on disk, measured now: the
