@@ -2,8 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,23 +29,6 @@ func TestAdminOnAPhone(t *testing.T) {
 	}
 	if err := e.store.CreateUser(ctx, storage.User{Name: "owner", PasswordHash: hash, Roles: map[string]storage.Role{e.site: storage.RoleOwner}}); err != nil {
 		t.Fatal(err)
-	}
-	shots := os.Getenv("PARLEY_SCREENSHOTS")
-	shoot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	viewport := func(w, h int64) {
 		t.Helper()
@@ -165,7 +146,7 @@ func TestAdminOnAPhone(t *testing.T) {
 		path, _, _ := strings.Cut(p.url, "?")
 		at(p.url, path)
 		fits(p.name)
-		shoot("phone-" + strings.ReplaceAll(p.name, " ", "-"))
+		e.shoot("phone-" + strings.ReplaceAll(p.name, " ", "-"))
 	}
 	at(q+"/audit", q+"/audit")
 	if got := eval[string](e, `document.querySelector('.changes')?.textContent || ''`); got != "max links: no limit → 5" {
@@ -200,21 +181,21 @@ func TestAdminOnAPhone(t *testing.T) {
 	if eval[string](e, card+`.querySelector('td.page .page-title')?.textContent || ''`) != "Hello world" {
 		t.Error("the page is not shown by its title")
 	}
-	shoot("queue-390")
+	e.shoot("queue-390")
 	viewport(1280, 900)
 	at(q+"/queue?tab=pending", q+"/queue")
 	if got := eval[string](e, `getComputedStyle(`+card+`).display`); got != "table-row" {
 		t.Errorf("on a wide screen a comment is shown as %q, not a table row", got)
 	}
-	shoot("queue-1280")
+	e.shoot("queue-1280")
 	at(q+"/queue?tab=flagged", q+"/queue")
 	if got := eval[[]string](e, `[...document.querySelectorAll('.flags')].map(p => p.textContent)`); strings.Join(got, "|") != "Reported 3 times: spam ×2, off-topic" {
 		t.Errorf("flag summaries: %q", got)
 	}
-	shoot("queue-flagged-1280")
+	e.shoot("queue-flagged-1280")
 	for _, p := range []string{"bans", "audit"} {
 		at(q+"/"+p, q+"/"+p)
-		shoot(p + "-1280")
+		e.shoot(p + "-1280")
 	}
 
 	// Approve from the card, on the phone: the comment leaves the pending

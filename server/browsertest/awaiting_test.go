@@ -2,8 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -30,23 +28,6 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 	if err := e.store.CreateUser(ctx, storage.User{Name: "owner", DisplayName: "Olga the owner", PasswordHash: hash,
 		Roles: map[string]storage.Role{e.site: storage.RoleOwner}}); err != nil {
 		t.Fatal(err)
-	}
-	shots := os.Getenv("PARLEY_SCREENSHOTS")
-	shoot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	at := func(url, path string) {
 		t.Helper()
@@ -88,7 +69,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 	e.run(`document.querySelector('form[action="/admin/login"] button[type=submit]').click()`)
 	e.waitFor("the dashboard", `location.pathname === '/admin/' && document.readyState === 'complete'`)
 	fits("the dashboard")
-	shoot("awaiting-dashboard")
+	e.shoot("awaiting-dashboard")
 	link := `document.querySelector('a[href$="/queue?tab=awaiting"]')`
 	if got := eval[string](e, link+`?.textContent || ''`); got != "3 awaiting your reply" {
 		t.Errorf("the dashboard says %q", got)
@@ -100,7 +81,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 	q := "/admin/sites/" + e.site + "/queue"
 	e.waitFor("the awaiting tab", `location.search === '?tab=awaiting' && document.readyState === 'complete'`)
 	fits("the awaiting tab")
-	shoot("awaiting-tab")
+	e.shoot("awaiting-tab")
 	if got := rows(); !slices.Equal(got, []string{oldest.ID, middle.ID, newest.ID}) {
 		t.Fatalf("the tab lists %v, want oldest first %v", got, []string{oldest.ID, middle.ID, newest.ID})
 	}
@@ -117,7 +98,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 
 	// Reply inline to the oldest: back on the tab, which no longer lists it.
 	e.typeInto(card+`.querySelector('textarea')`, "Use the RSS feed at /feed.xml.")
-	shoot("awaiting-typing")
+	e.shoot("awaiting-typing")
 	e.run(`[...` + card + `.querySelectorAll('.quick button')].find(b => b.textContent.trim() === 'Reply').click()`)
 	e.waitFor("the tab after the reply", `/published/.test(document.querySelector('.flash')?.textContent || '') && document.readyState === 'complete'`)
 	if got := eval[string](e, `location.pathname + location.search`); got != q+"?tab=awaiting&ok=replied" {
@@ -127,7 +108,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 		t.Errorf("after the reply the tab lists %v", got)
 	}
 	fits("the tab after a reply")
-	shoot("awaiting-replied")
+	e.shoot("awaiting-replied")
 
 	// Dismiss the next one: no reply needed.
 	e.run(`[...document.getElementById(` + js("c-"+middle.ID) + `).querySelectorAll('.quick button')].find(b => b.textContent.trim() === 'No reply needed').click()`)
@@ -139,7 +120,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 		t.Errorf("the current tab reads %q", got)
 	}
 	fits("the tab after a dismissal")
-	shoot("awaiting-dismissed")
+	e.shoot("awaiting-dismissed")
 	if c := e.comment(middle.ID); !c.Answered || c.Status != storage.StatusApproved {
 		t.Errorf("the dismissed comment: %+v", c)
 	}
@@ -161,5 +142,5 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 	if shown != "Use the RSS feed at /feed.xml. | Owner" {
 		t.Errorf("the thread shows the reply as %q", shown)
 	}
-	shoot("awaiting-thread")
+	e.shoot("awaiting-thread")
 }
