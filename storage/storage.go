@@ -73,6 +73,31 @@ type SiteSettings struct {
 	// WebhookURL gets a signed JSON POST for every new, approved, edited
 	// and deleted comment (signed with Site.SigningSecret).
 	WebhookURL string `json:"webhook_url"`
+	// Posting says who may post; "" is PostAnyone.
+	Posting PostingPolicy `json:"posting,omitempty"`
+	// TrustVerified lets a verified reader whose comment was approved
+	// once skip pre-moderation (ModerateAll) from then on.
+	TrustVerified bool `json:"trust_verified,omitempty"`
+	// SSO turns on sign-in with the site's own accounts; SSOKeyVersion
+	// counts the secret's rotations (the secret is derived from it and an
+	// instance secret, so it is stored nowhere).
+	SSO           bool `json:"sso,omitempty"`
+	SSOKeyVersion int  `json:"sso_key_version,omitempty"`
+}
+
+// PostingPolicy says who may post on a site.
+type PostingPolicy string
+
+// Posting policies.
+const (
+	PostAnyone   PostingPolicy = "anyone"   // any reader
+	PostVerified PostingPolicy = "verified" // readers who verified an e-mail address, and members
+	PostMembers  PostingPolicy = "members"  // only members the site signed in (SSO)
+)
+
+// Valid reports whether p is a known policy ("" is PostAnyone).
+func (p PostingPolicy) Valid() bool {
+	return p == "" || p == PostAnyone || p == PostVerified || p == PostMembers
 }
 
 // NotifyMode says which new comments the site's staff hear about by e-mail.
@@ -180,6 +205,10 @@ type Author struct {
 	Website     string `json:"website,omitempty"`
 	Email       string `json:"email,omitempty"` // private: never returned by public endpoints
 	Badge       Badge  `json:"badge,omitempty"`
+	// Verified: the comment was posted by a verified reader (Reader).
+	Verified bool `json:"verified,omitempty"`
+	// Avatar is the https URL of the picture a member's site gave.
+	Avatar string `json:"avatar,omitempty"`
 }
 
 // Comment is one stored comment.
@@ -301,7 +330,7 @@ type Store interface {
 	AwaitingReply(ctx context.Context, siteID string, limit int) ([]Comment, int, error)
 
 	// DeleteSite removes a site with all its pages, comments, votes, flags,
-	// bans, audit entries, outbox messages and subscribers, and every user's role on it. ErrNotFound if it
+	// bans, audit entries, outbox messages, subscribers, verified readers and verifications, and every user's role on it. ErrNotFound if it
 	// does not exist.
 	DeleteSite(ctx context.Context, id string) error
 	// Pages lists a site's pages ordered by key: at most limit (<= 0: all)
@@ -314,6 +343,8 @@ type Store interface {
 	OutboxStore
 	// Imports, exports and readers' data removal: see portstore.go.
 	PortStore
+	// Verified readers and e-mail verifications: see readers.go.
+	ReaderStore
 
 	// Secret returns the named instance secret, creating 32 random bytes on
 	// first use. It keys hashes such as the IP hash.
