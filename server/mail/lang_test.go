@@ -97,6 +97,10 @@ func TestEveryLanguageRendersEveryMessage(t *testing.T) {
 			return confirm(l, ConfirmData{To: "r@example.com", SiteName: "Site", PageTitle: "Page",
 				PageURL: "https://blog.example/p", ConfirmURL: "https://c.example/confirm?t=1"})
 		},
+		"verify": func(l *loc) Message {
+			return verify(l, VerifyData{To: "r@example.com", SiteName: "Site", PageURL: "https://blog.example/p",
+				Link: "https://blog.example/p#parley-verify=abc"})
+		},
 		"reply": func(l *loc) Message {
 			return reply(l, ReplyData{To: "r@example.com", SiteName: "Site", PageTitle: "Page",
 				PageURL: "https://blog.example/p#c2", ReplierName: "Ann", ReplierAffiliation: "ACME",

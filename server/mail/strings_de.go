@@ -24,6 +24,12 @@ var stringsDE = map[string]string{
 	"confirm_page":    "Sie haben sie angefordert, als Sie „{page}“ kommentiert haben.",
 	"confirm_ignore":  "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail einfach: Sie bekommen dann nichts weiter.",
 
+	"verify_subject": "Bestätigen Sie Ihre E-Mail-Adresse für Kommentare auf {site}",
+	"verify_intro":   "Öffnen Sie diesen Link, um Ihre Adresse zu bestätigen und auf {site} als verifizierte Leserin oder verifizierter Leser zu gelten, auf dem Gerät, auf dem Sie ihn öffnen. Ihre Kommentare, Stimmen und Daten folgen Ihnen auf jedes Gerät, das Sie bestätigen.",
+	"verify_expires": "Der Link funktioniert einmal, innerhalb einer Stunde.",
+	"verify_ignore":  "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail einfach: Es ändert sich nichts.",
+	"verify_button":  "Meine Adresse bestätigen",
+
 	"reply_subject": "{name} hat auf Ihren Kommentar zu „{page}“ geantwortet",
 	"reply_intro":   "{name} hat auf Ihren Kommentar zu „{page}“ geantwortet:",
 	"reply_yours":   "Ihr Kommentar:",

@@ -28,6 +28,12 @@ var stringsEN = map[string]string{
 	"confirm_page":    "You asked for them when you commented on “{page}”.",
 	"confirm_ignore":  "If you did not ask for this, just ignore this e-mail: you will get nothing more.",
 
+	"verify_subject": "Verify your e-mail address for comments on {site}",
+	"verify_intro":   "Open this link to confirm your address and be known as a verified reader on {site}, on the device where you open it. Your comments, votes and data follow you to every device you confirm.",
+	"verify_expires": "The link works once, within an hour.",
+	"verify_ignore":  "If you did not ask for this, just ignore this e-mail: nothing changes.",
+	"verify_button":  "Confirm my address",
+
 	"reply_subject": "{name} replied to your comment on “{page}”",
 	"reply_intro":   "{name} replied to your comment on “{page}”:",
 	"reply_yours":   "Your comment:",

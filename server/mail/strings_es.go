@@ -24,6 +24,12 @@ var stringsES = map[string]string{
 	"confirm_page":    "Lo pediste al comentar en «{page}».",
 	"confirm_ignore":  "Si no lo pediste tú, ignora este correo: no recibirás nada más.",
 
+	"verify_subject": "Verifique su dirección de correo para comentar en {site}",
+	"verify_intro":   "Abra este enlace para confirmar su dirección y figurar como lector verificado en {site}, en el dispositivo donde lo abra. Sus comentarios, votos y datos le siguen a cada dispositivo que confirme.",
+	"verify_expires": "El enlace funciona una sola vez, durante una hora.",
+	"verify_ignore":  "Si no lo ha pedido, ignore este correo: no cambia nada.",
+	"verify_button":  "Confirmar mi dirección",
+
 	"reply_subject": "{name} ha respondido a tu comentario en «{page}»",
 	"reply_intro":   "{name} ha respondido a tu comentario en «{page}»:",
 	"reply_yours":   "Tu comentario:",

@@ -25,6 +25,12 @@ var stringsFR = map[string]string{
 	"confirm_page":    "Vous l’avez demandé en commentant «\u00a0{page}\u00a0».",
 	"confirm_ignore":  "Si vous n’avez rien demandé, ignorez simplement cet e-mail\u00a0: vous ne recevrez rien d’autre.",
 
+	"verify_subject": "Vérifiez votre adresse e-mail pour commenter sur {site}",
+	"verify_intro":   "Ouvrez ce lien pour confirmer votre adresse et être reconnu comme lecteur vérifié sur {site}, sur l’appareil où vous l’ouvrez. Vos commentaires, vos votes et vos données vous suivent sur chaque appareil que vous confirmez.",
+	"verify_expires": "Le lien fonctionne une seule fois, pendant une heure.",
+	"verify_ignore":  "Si vous n’avez rien demandé, ignorez simplement cet e-mail : rien ne change.",
+	"verify_button":  "Confirmer mon adresse",
+
 	"reply_subject": "{name} a répondu à votre commentaire sur «\u00a0{page}\u00a0»",
 	"reply_intro":   "{name} a répondu à votre commentaire sur «\u00a0{page}\u00a0»\u00a0:",
 	"reply_yours":   "Votre commentaire\u00a0:",

@@ -24,6 +24,12 @@ var stringsJA = map[string]string{
 	"confirm_page":    "「{page}」にコメントした際にお申し込みいただきました。",
 	"confirm_ignore":  "お心当たりがない場合は、このメールを無視してください。今後メールが届くことはありません。",
 
+	"verify_subject": "{site} のコメント用メールアドレスの確認",
+	"verify_intro":   "このリンクを開いてアドレスを確認すると、開いた端末で {site} の確認済み読者になります。確認した端末ではどれでも、あなたのコメント、投票、データが引き継がれます。",
+	"verify_expires": "リンクは 1 時間以内に 1 回だけ使えます。",
+	"verify_ignore":  "心当たりがない場合は、このメールを無視してください。何も変わりません。",
+	"verify_button":  "アドレスを確認する",
+
 	"reply_subject": "{name} さんが「{page}」のあなたのコメントに返信しました",
 	"reply_intro":   "{name} さんが「{page}」のあなたのコメントに返信しました：",
 	"reply_yours":   "あなたのコメント：",

@@ -24,6 +24,12 @@ var stringsPT = map[string]string{
 	"confirm_page":    "Você pediu isso ao comentar em “{page}”.",
 	"confirm_ignore":  "Se não foi você que pediu, ignore este e-mail: você não receberá mais nada.",
 
+	"verify_subject": "Verifique o seu endereço de e-mail para comentar em {site}",
+	"verify_intro":   "Abra este link para confirmar o seu endereço e ser reconhecido como leitor verificado em {site}, no dispositivo onde o abrir. Os seus comentários, votos e dados acompanham-no em cada dispositivo que confirmar.",
+	"verify_expires": "O link funciona uma única vez, durante uma hora.",
+	"verify_ignore":  "Se não pediu isto, ignore este e-mail: nada muda.",
+	"verify_button":  "Confirmar o meu endereço",
+
 	"reply_subject": "{name} respondeu ao seu comentário em “{page}”",
 	"reply_intro":   "{name} respondeu ao seu comentário em “{page}”:",
 	"reply_yours":   "Seu comentário:",

@@ -24,6 +24,12 @@ var stringsZH = map[string]string{
 	"confirm_page":    "你在评论“{page}”时申请了此通知。",
 	"confirm_ignore":  "如果这不是你本人的申请，请忽略此邮件：你不会再收到任何邮件。",
 
+	"verify_subject": "验证你在 {site} 评论所用的邮箱地址",
+	"verify_intro":   "打开此链接即可确认你的地址，并在打开链接的设备上成为 {site} 的已验证读者。你的评论、投票和数据会跟随你到每台已确认的设备。",
+	"verify_expires": "该链接只能使用一次，一小时内有效。",
+	"verify_ignore":  "如果你没有提出此请求，请忽略这封邮件：不会有任何变化。",
+	"verify_button":  "确认我的地址",
+
 	"reply_subject": "{name} 回复了你在“{page}”上的评论",
 	"reply_intro":   "{name} 回复了你在“{page}”上的评论：",
 	"reply_yours":   "你的评论：",
