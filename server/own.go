@@ -47,9 +47,13 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	id, err := s.identity(ctx, site.ID, rd)
+	if err != nil {
+		return err
+	}
 	var body posting.Body
 	v, err := s.pipeline.Run(ctx, moderation.Write{
-		Kind: moderation.Edit, Site: site, Page: page, Reader: rd.hash, IPHash: s.ipHash(c),
+		Kind: moderation.Edit, Site: site, Page: page, Reader: rd.hash, IPHash: s.ipHash(c), Identity: id,
 		Render: s.renderInto(site, markdown, &body), Before: &before, Confirmed: in.ConfirmHold,
 	})
 	s.countVerdict(v, err)

@@ -40,13 +40,21 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	rd, err := s.writingReader(c)
+	if err != nil {
+		return err
+	}
+	id, err := s.identity(ctx, site.ID, rd)
+	if err != nil {
+		return err
+	}
+	in.Author = authorOf(id, in.Author)
 	d, markdown, err := s.validDraft(ctx, site, in)
 	if err != nil {
 		return err
 	}
-	rd, err := s.writingReader(c)
-	if err != nil {
-		return err
+	if id != nil {
+		d.Author.Verified, d.Author.Avatar = true, id.Avatar
 	}
 	if d.ParentID != "" {
 		if err := s.checkParent(ctx, site, d, rd); err != nil {
@@ -55,7 +63,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	}
 	d.ReaderHash, d.IPHash = rd.hash, s.ipHash(c)
 	v, err := s.pipeline.Run(ctx, moderation.Write{
-		Kind: moderation.Create, Site: site, Page: d.Page, Reader: rd.hash, NewReader: rd.newToken != "", IPHash: d.IPHash,
+		Kind: moderation.Create, Site: site, Page: d.Page, Reader: rd.hash, NewReader: rd.newToken != "", IPHash: d.IPHash, Identity: id,
 		Author: d.Author, Render: s.renderInto(site, markdown, &d.Body),
 		Form:      moderation.Form{Token: in.FormToken, Honeypot: in.Honeypot},
 		Confirmed: in.ConfirmHold,
@@ -76,6 +84,15 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if id != nil && !id.Member() && id.Name != cm.Author.Name {
+		// The name is stored with the comment; a name another verified
+		// reader holds (the pipeline refused those) or a failure only
+		// leaves the claim where it was.
+		id.Name = cm.Author.Name
+		if _, err := s.saveClaims(ctx, *id); err != nil {
+			s.cfg.Logger.Warn("claim a verified reader's name", slog.String("site", site.ID), slog.Any("err", err))
+		}
+	}
 	if cm.Notify {
 		// The comment is stored; a failure to queue the confirmation is
 		// logged and the reader can ask again with their next comment.
@@ -85,6 +102,20 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	}
 	vw := viewer{readerHash: rd.hash, editWindow: site.Settings.EditWindow}
 	return c.Status(fiber.StatusCreated).JSON(writeAnswer{Comment: vw.view(&cm), ReaderToken: rd.newToken})
+}
+
+// authorOf is who a comment is by: a member as their site says, a verified
+// reader with their verified address unless they give one, anyone else
+// as they say.
+func authorOf(id *storage.Reader, in authorInput) authorInput {
+	switch {
+	case id == nil:
+	case id.Member():
+		in = authorInput{Name: id.Name, Email: id.Email, Affiliation: id.Affiliation, Website: in.Website}
+	case in.Email == "":
+		in.Email = id.Email
+	}
+	return in
 }
 
 // writeAnswer is the body of a successful comment write.

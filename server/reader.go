@@ -21,15 +21,23 @@ import (
 // the shared cached thread and cannot claim anyone's comments. Tokens of
 // the releases before this scheme (32 random bytes) fail the check the
 // same way; their readers get a new token on their next write.
+//
+// A verified reader's tokens (identityToken) carry their identity: the
+// 32-byte reader hash, 16 random bytes and the MAC of both, 86
+// characters. Every device they confirm, and every sign-in of a member,
+// gets such a token for the one hash, so their comments follow them,
+// still without a database read to recognise a token.
 const (
 	tokenRandom = 16
 	tokenMAC    = 16
 	tokenLen    = tokenRandom + tokenMAC
+	identityLen = sha256.Size + tokenRandom + tokenMAC
 )
 
 // reader is who is calling, as far as the public API can tell.
 type reader struct {
 	hash     string // hash of the bearer token; "" for a reader without one
+	token    string // the bearer token as sent, or as issued
 	newToken string // set when this request issued the token
 }
 
@@ -43,10 +51,34 @@ func (s *Server) newReaderToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (s *Server) tokenMAC(random []byte) []byte {
+// identityToken returns a fresh token of the reader with the hash (hex,
+// as hashToken and memberHash make them).
+func (s *Server) identityToken(hash string) string {
+	b, err := hex.DecodeString(hash)
+	if err != nil || len(b) != sha256.Size {
+		panic("server: identity token for a malformed reader hash") // hashes are made here
+	}
+	random := make([]byte, tokenRandom)
+	if _, err := rand.Read(random); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	b = append(b, random...)
+	b = append(b, s.tokenMAC(b)...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Server) tokenMAC(signed []byte) []byte {
 	m := hmac.New(sha256.New, s.tokenKey)
-	m.Write(random)
+	m.Write(signed)
 	return m.Sum(nil)[:tokenMAC]
+}
+
+// memberHash is the reader hash of a site's member (SSO): the same for
+// every sign-in, and for no one else.
+func (s *Server) memberHash(siteID, memberID string) string {
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write([]byte("member\x00" + siteID + "\x00" + memberID))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // hashToken is what is stored instead of a reader token. The token has 128
@@ -66,17 +98,23 @@ func (s *Server) bearerReader(c *fiber.Ctx) (reader, error) {
 		return reader{}, nil
 	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || len(token) != base64.RawURLEncoding.EncodedLen(tokenLen) {
+	n := len(token)
+	if !ok || n != base64.RawURLEncoding.EncodedLen(tokenLen) && n != base64.RawURLEncoding.EncodedLen(identityLen) {
 		return reader{}, unauthorized("The reader token is malformed.")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return reader{}, unauthorized("The reader token is malformed.")
 	}
-	if !hmac.Equal(b[tokenRandom:], s.tokenMAC(b[:tokenRandom])) {
+	signed := len(b) - tokenMAC
+	if !hmac.Equal(b[signed:], s.tokenMAC(b[:signed])) {
 		return reader{}, nil
 	}
-	return reader{hash: hashToken(token)}, nil
+	token = strings.Clone(token) // the header's bytes are fiber's
+	if len(b) == identityLen {
+		return reader{hash: hex.EncodeToString(b[:sha256.Size]), token: token}, nil
+	}
+	return reader{hash: hashToken(token), token: token}, nil
 }
 
 // writingReader is bearerReader for writes: a reader without a (valid)
@@ -87,7 +125,7 @@ func (s *Server) writingReader(c *fiber.Ctx) (reader, error) {
 		return r, err
 	}
 	token := s.newReaderToken()
-	return reader{hash: hashToken(token), newToken: token}, nil
+	return reader{hash: hashToken(token), token: token, newToken: token}, nil
 }
 
 // clientAddr is the client's address: the TCP peer, or behind trusted

@@ -35,8 +35,10 @@ type myVote struct {
 }
 
 type myData struct {
-	Site     string      `json:"site"`
-	Exported time.Time   `json:"exported"`
+	Site     string    `json:"site"`
+	Exported time.Time `json:"exported"`
+	// Identity is the reader's verified identity, if they have one.
+	Identity *readerView `json:"identity,omitempty"`
 	Comments []myComment `json:"comments"`
 	Votes    []myVote    `json:"votes"`
 }
@@ -74,11 +76,19 @@ func (s *Server) readerRecords(c *fiber.Ctx) (reader, []storage.Comment, []stora
 // votes.
 func (s *Server) myData(c *fiber.Ctx) error {
 	ctx, site := c.UserContext(), siteOf(c)
-	_, comments, votes, err := s.readerRecords(c)
+	rd, comments, votes, err := s.readerRecords(c)
 	if err != nil {
 		return err
 	}
 	out := myData{Site: site.ID, Exported: s.cfg.Now().UTC(), Comments: []myComment{}, Votes: []myVote{}}
+	id, err := s.identity(ctx, site.ID, rd)
+	if err != nil {
+		return err
+	}
+	if id != nil {
+		v := viewReader(*id)
+		out.Identity = &v
+	}
 	pages := map[string]storage.Page{}
 	for _, cm := range comments {
 		p, ok := pages[cm.PageKey]
@@ -97,8 +107,9 @@ func (s *Server) myData(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// eraseMyData deletes a reader's comments on the site and withdraws their
-// votes. Each comment becomes a deleted one with nothing of its author
+// eraseMyData deletes a reader's comments on the site, withdraws their
+// votes and forgets their verified identity (its address and name are
+// free again; their tokens carry no one). Each comment becomes a deleted one with nothing of its author
 // left, so replies to it stay in place, as after a single deletion.
 func (s *Server) eraseMyData(c *fiber.Ctx) error {
 	ctx, site := c.UserContext(), siteOf(c)
@@ -120,6 +131,9 @@ func (s *Server) eraseMyData(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := s.store.DeleteReader(ctx, site.ID, rd.hash); err != nil {
+		return err
 	}
 	s.auditReader(c, rd, storage.AuditEntry{Action: "reader-erase",
 		Note: plural(len(comments), "comment") + ", " + plural(len(votes), "vote")})

@@ -101,6 +101,7 @@ type Server struct {
 	proxies  *clientip.Resolver
 	ipKey    []byte
 	tokenKey []byte // signs reader tokens (reader.go)
+	ssoKey   []byte // the sites' SSO secrets derive from it (signin.go)
 	// threads caches pages' threads between writes.
 	threads *threadCache
 	// admin serves the admin page under /admin (package server/admin).
@@ -182,7 +183,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	keys := map[string][]byte{"ip-hash": nil, "reader-token": nil, "form-token": nil, "mail-token": nil}
+	keys := map[string][]byte{"ip-hash": nil, "reader-token": nil, "form-token": nil, "mail-token": nil, "sso": nil}
 	for name := range keys {
 		if keys[name], err = store.Secret(ctx, name); err != nil {
 			return nil, fmt.Errorf("load the %s key: %w", name, err)
@@ -190,7 +191,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 	}
 	limiter := ratelimit.NewMemory(0)
 	s := &Server{store: store, poster: posting.New(store, cfg.Now), assets: assets, cfg: cfg, proxies: proxies,
-		ipKey: keys["ip-hash"], tokenKey: keys["reader-token"], threads: newThreadCache(cfg.ThreadCacheBytes),
+		ipKey: keys["ip-hash"], tokenKey: keys["reader-token"], ssoKey: keys["sso"], threads: newThreadCache(cfg.ThreadCacheBytes),
 		streams: newStreamCounter(cfg.MaxStreamsPerClient, cfg.MaxStreams)}
 	s.pipeline = moderation.New(moderation.Config{
 		Store: store, Limiter: limiter, RateScale: cfg.RateScale, RatesOff: cfg.RatesOff, FormKey: keys["form-token"],
@@ -321,6 +322,9 @@ func (s *Server) routes() {
 	site.Get("/feed.atom", s.feed)
 	site.Get("/comments.html", s.threadHTML)
 	s.app.Get("/sites/:site/discussion", s.discussionPage)
+	site.Post("/verify", s.requestVerification)
+	site.Post("/verify/confirm", s.confirmVerification)
+	site.Post("/sso", s.signIn)
 	site.Get("/me", s.myData)
 	site.Delete("/me", s.eraseMyData)
 	s.app.Use(notFoundRoute)

@@ -32,6 +32,8 @@ type authorView struct {
 	Affiliation string        `json:"affiliation,omitempty"`
 	Website     string        `json:"website,omitempty"`
 	Badge       storage.Badge `json:"badge,omitempty"`
+	Verified    bool          `json:"verified,omitempty"`
+	Avatar      string        `json:"avatar,omitempty"`
 }
 
 // viewer is what the thread needs to know about the caller.
@@ -45,8 +47,9 @@ type viewer struct {
 func (v viewer) view(c *storage.Comment) commentView {
 	cv := commentView{
 		ID: c.ID, Parent: c.ParentID, HTML: c.HTML, Created: c.Created, Edited: c.Edited, Score: c.Score, Pinned: c.Pinned,
-		Author: authorView{Name: c.Author.Name, Affiliation: c.Author.Affiliation, Website: c.Author.Website, Badge: c.Author.Badge},
-		Vote:   v.votes[c.ID],
+		Author: authorView{Name: c.Author.Name, Affiliation: c.Author.Affiliation, Website: c.Author.Website, Badge: c.Author.Badge,
+			Verified: c.Author.Verified, Avatar: c.Author.Avatar},
+		Vote: v.votes[c.ID],
 	}
 	if v.owns(c) {
 		cv.Mine = true

@@ -188,7 +188,7 @@ func randomView(r *rand.Rand) commentView {
 	return commentView{
 		ID: nastyString(r), Parent: maybe(nastyString(r)),
 		Author: authorView{Name: nastyString(r), Affiliation: maybe(nastyString(r)), Website: maybe(nastyString(r)),
-			Badge: storage.Badge(maybe(nastyString(r)))},
+			Badge: storage.Badge(maybe(nastyString(r))), Verified: r.IntN(2) == 0, Avatar: maybe(nastyString(r))},
 		HTML: nastyString(r), Created: randomTime(r), Edited: randomTime(r), Score: r.IntN(2001) - 1000,
 		Deleted: r.IntN(2) == 0, Pinned: r.IntN(2) == 0, Mine: r.IntN(2) == 0, Markdown: maybe(nastyString(r)),
 		Status: storage.Status(maybe(nastyString(r))), EditableUntil: randomTime(r), Vote: r.IntN(3) - 1,
@@ -404,7 +404,7 @@ func TestCommentViewFieldsAreAllWritten(t *testing.T) {
 		want []string
 	}{
 		{commentView{}, []string{"id", "parent", "author", "html", "created", "edited", "score", "deleted", "pinned", "mine", "markdown", "status", "editable_until", "vote"}},
-		{authorView{}, []string{"name", "affiliation", "website", "badge"}},
+		{authorView{}, []string{"name", "affiliation", "website", "badge", "verified", "avatar"}},
 	} {
 		typ := reflect.TypeOf(c.v)
 		var got []string

@@ -61,13 +61,18 @@ func validAuthor(in authorInput, set storage.SiteSettings) (storage.Author, erro
 		}
 		return a, nil
 	}
-	if len(a.Email) > maxEmailLen {
-		return a, invalid("too_long", "author.email", "The e-mail address is too long.")
+	return a, validEmail("author.email", a.Email)
+}
+
+// validEmail checks a bare e-mail address (no display name).
+func validEmail(field, s string) error {
+	if len(s) > maxEmailLen {
+		return invalid("too_long", field, "The e-mail address is too long.")
 	}
-	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email || addr.Name != "" {
-		return a, invalid("invalid", "author.email", "The e-mail address is not valid.")
+	if addr, err := mail.ParseAddress(s); err != nil || addr.Address != s || addr.Name != "" {
+		return invalid("invalid", field, "The e-mail address is not valid.")
 	}
-	return a, nil
+	return nil
 }
 
 // validName normalizes a name or affiliation (textnorm.Name: the PRECIS

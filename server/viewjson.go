@@ -39,6 +39,13 @@ func appendCommentView(b []byte, cv *commentView) ([]byte, error) {
 		b = append(b, `,"badge":`...)
 		b = appendJSONString(b, string(cv.Author.Badge))
 	}
+	if cv.Author.Verified {
+		b = append(b, `,"verified":true`...)
+	}
+	if cv.Author.Avatar != "" {
+		b = append(b, `,"avatar":`...)
+		b = appendJSONString(b, cv.Author.Avatar)
+	}
 	b = append(b, `},"html":`...)
 	b = appendJSONString(b, cv.HTML)
 	b = append(b, `,"created":`...)

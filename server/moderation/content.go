@@ -162,6 +162,10 @@ func (p *Pipeline) checkWords(_ context.Context, w *Write, v *Verdict) error {
 func (p *Pipeline) checkMode(ctx context.Context, w *Write, v *Verdict) error {
 	switch w.Site.Settings.Moderation {
 	case storage.ModerateAll:
+		trusted, err := p.trusted(ctx, w)
+		if err != nil || trusted {
+			return err
+		}
 		v.hold("moderation", "the site reviews every comment and edit", false)
 	case storage.ModerateFirst:
 		if w.Before != nil {
@@ -176,6 +180,15 @@ func (p *Pipeline) checkMode(ctx context.Context, w *Write, v *Verdict) error {
 		}
 	}
 	return nil
+}
+
+// trusted reports whether the site lets w's reader skip pre-moderation: a
+// verified reader with an approved comment, where the site trusts them.
+func (p *Pipeline) trusted(ctx context.Context, w *Write) (bool, error) {
+	if w.Identity == nil || !w.Site.Settings.TrustVerified {
+		return false, nil
+	}
+	return p.approvedBefore(ctx, w)
 }
 
 // approvedBefore reports whether the reader has an approved comment on the

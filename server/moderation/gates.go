@@ -57,6 +57,11 @@ const (
 	Links Action = "link"
 	// ReaderData are a reader's exports and erasures of their own data.
 	ReaderData Action = "reader-data"
+	// Verifications are requests for a magic link: counted per address
+	// and per recipient, so no one can flood an inbox with them.
+	Verifications Action = "verify"
+	// SignIns are confirmations of magic links and members' sign-ins.
+	SignIns Action = "sign-in"
 )
 
 // Rates are the instance's rate limits: how many of each action one
@@ -66,7 +71,7 @@ type Rates map[Action]int
 // DefaultRates protect a public site while leaving a lively discussion
 // alone: a reader writing a comment a minute never meets them.
 func DefaultRates() Rates {
-	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600, Links: 30, ReaderData: 10}
+	return Rates{Posts: 10, Edits: 30, Votes: 100, Flags: 20, Previews: 100, Counts: 600, Links: 30, ReaderData: 10, Verifications: 5, SignIns: 60}
 }
 
 // rate is the limit of action a on site: the site's own setting, else the

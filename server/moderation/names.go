@@ -2,7 +2,9 @@ package moderation
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,4 +76,50 @@ func (p *Pipeline) staffNames(ctx context.Context, siteID string) ([]string, err
 	}
 	c.mu.Unlock()
 	return names, nil
+}
+
+// checkIdentity applies the site's posting policy and keeps verified
+// readers' names and addresses theirs: no one else posts on the site with
+// a verified reader's e-mail address, or under a name confusable with a
+// verified reader's (textnorm.Skeleton). A member's name is the site's
+// word, so it is not checked against the others.
+func (p *Pipeline) checkIdentity(ctx context.Context, w *Write, _ *Verdict) error {
+	id := w.Identity
+	switch w.Site.Settings.Posting {
+	case storage.PostVerified:
+		if id == nil {
+			return &Refusal{Code: "verification_required", Field: "author.email",
+				Message: "This site takes comments from verified readers only. Verify your e-mail address to post."}
+		}
+	case storage.PostMembers:
+		if id == nil || !id.Member() {
+			return &Refusal{Code: "sign_in_required",
+				Message: "This site takes comments from its signed-in members only. Sign in on the site to post."}
+		}
+	}
+	mine := func(r storage.Reader) bool { return id != nil && r.Hash == id.Hash }
+	if addr := strings.ToLower(w.Author.Email); addr != "" {
+		r, err := p.cfg.Store.ReaderByEmail(ctx, w.Site.ID, addr)
+		switch {
+		case err == nil && !mine(r):
+			return &Refusal{Code: "impersonation", Field: "author.email",
+				Message: "This e-mail address belongs to a verified reader of this site. Verify it to post with it."}
+		case err != nil && !errors.Is(err, storage.ErrNotFound):
+			return fmt.Errorf("moderation: verified addresses: %w", err)
+		}
+	}
+	if id != nil && id.Member() {
+		return nil
+	}
+	if key := textnorm.Skeleton(w.Author.Name); key != "" {
+		r, err := p.cfg.Store.ReaderByName(ctx, w.Site.ID, key)
+		switch {
+		case err == nil && !mine(r):
+			return &Refusal{Code: "impersonation", Field: "author.name",
+				Message: "This name belongs to a verified reader of this site. Please choose another."}
+		case err != nil && !errors.Is(err, storage.ErrNotFound):
+			return fmt.Errorf("moderation: verified names: %w", err)
+		}
+	}
+	return nil
 }

@@ -49,6 +49,10 @@ type Write struct {
 	Reader    string
 	NewReader bool
 	IPHash    string
+	// Identity is the reader's verified identity, nil for a reader who
+	// has none: what the posting policy and the claims on verified
+	// readers' names and addresses look at.
+	Identity *storage.Reader
 	// Author of a new comment, as validated; for the other kinds, the
 	// e-mail the comment was posted with (bans by e-mail).
 	Author storage.Author
@@ -113,7 +117,7 @@ type Reason struct {
 
 // Refusal is the error of a refused write: nothing is stored.
 type Refusal struct {
-	Code    string // stable: banned, locked, rate_limited, impersonation, duplicate, blocked_word, rejected, would_hold
+	Code    string // stable: banned, locked, rate_limited, impersonation, verification_required, sign_in_required, duplicate, blocked_word, rejected, would_hold
 	Field   string // the field at fault, if one is
 	Message string // for the reader, in English
 	// RetryAfter is when a rate-limited write may be tried again.
@@ -130,6 +134,8 @@ type Store interface {
 	ReaderComments(ctx context.Context, siteID, readerHash string) ([]storage.Comment, error)
 	FingerprintComments(ctx context.Context, siteID, fingerprint string, since time.Time, limit int) ([]storage.Comment, error)
 	Users(ctx context.Context) ([]storage.User, error)
+	ReaderByEmail(ctx context.Context, siteID, email string) (storage.Reader, error)
+	ReaderByName(ctx context.Context, siteID, nameKey string) (storage.Reader, error)
 }
 
 // Config is what New needs.
@@ -191,6 +197,7 @@ var checks = []check{
 	{name: "rate", kinds: Create | Edit | Vote | Flag, run: (*Pipeline).checkRate},
 	{name: "render", kinds: Create | Edit, run: renderBody},
 	{name: "name", kinds: Create, run: (*Pipeline).checkName},
+	{name: "identity", kinds: Create, run: (*Pipeline).checkIdentity},
 	{name: "form", kinds: Create, run: (*Pipeline).checkForm},
 	{name: "links", kinds: Create | Edit, run: (*Pipeline).checkLinks},
 	{name: "duplicate", kinds: Create, run: (*Pipeline).checkDuplicate},

@@ -361,3 +361,14 @@ func permalink(p storage.Page, id string) string {
 	}
 	return strings.SplitN(p.URL, "#", 2)[0] + "#parley-" + id
 }
+
+// Verify queues the magic-link e-mail of an e-mail verification: link is
+// the page where the reader confirms, with the code in its fragment, and
+// code identifies the message.
+func (n *Notifier) Verify(ctx context.Context, site storage.Site, to, link, code, lang string) error {
+	m := mail.Verify(lang, mail.VerifyData{
+		To: to, SiteName: siteName(site), PageURL: link, Link: link,
+		ID: digest("verify", site.ID, code),
+	})
+	return n.queueMail(ctx, site.ID, "verify", m)
+}
