@@ -55,6 +55,10 @@ func TestHTTPOnPostgres(t *testing.T) {
 		"ReaderErasesTheirData":           TestReaderErasesTheirData,
 		"ForeignOriginIsToldWhatToDo":     TestForeignOriginIsToldWhatToDo,
 		"HTMLThread":                      TestHTMLThread,
+		"MagicLink":                       TestMagicLinkMakesEveryDeviceTheSameReader,
+		"VerifiedReadersKeepTheirClaims":  TestVerifiedReadersKeepTheirAddressAndName,
+		"PostingPolicy":                   TestPostingPolicyAndTrustedReaders,
+		"MembersSignIn":                   TestMembersSignInAsOneReaderOnEveryDevice,
 	} {
 		t.Run(name, test)
 	}

@@ -25,9 +25,12 @@ import (
 //	varints: Created and Edited in Unix nanoseconds (0: zero time), Score
 //	flags byte: bit 0 Pinned
 //	HoldReasons: a uvarint count, then each as a string; then Fingerprint
-//	  as a string; then a second flags byte: bit 0 Notify, bit 1 Answered
+//	  as a string; then a second flags byte: bit 0 Notify, bit 1 Answered,
+//	  bit 2 Author.Verified; then Author.Avatar as a string
 //	  (each absent in records written before it existed; a record written
-//	  before Answered has its bit 1 clear, so it reads as not answered)
+//	  before Answered or Author.Verified has that bit clear, so it reads as
+//	  not answered or not verified, and one written before Author.Avatar
+//	  ends after the second flags byte, so it reads with no avatar)
 const commentV1 = 1
 
 var errCorrupt = errors.New("badgerstore: corrupt comment record")
@@ -43,7 +46,7 @@ func encodeComment(c storage.Comment) []byte {
 	for _, r := range c.HoldReasons {
 		n += binary.MaxVarintLen64 + len(r)
 	}
-	n += binary.MaxVarintLen64 + len(c.Fingerprint) + 1
+	n += binary.MaxVarintLen64 + len(c.Fingerprint) + 1 + binary.MaxVarintLen64 + len(c.Author.Avatar)
 	b := make([]byte, 0, n)
 	b = append(b, commentV1)
 	for _, s := range strs {
@@ -72,7 +75,12 @@ func encodeComment(c storage.Comment) []byte {
 	if c.Answered {
 		more |= 2
 	}
-	return append(b, more)
+	if c.Author.Verified {
+		more |= 4
+	}
+	b = append(b, more)
+	b = binary.AppendUvarint(b, uint64(len(c.Author.Avatar)))
+	return append(b, c.Author.Avatar...)
 }
 
 // decodeComment reads a stored comment in either form. b may be Badger's
@@ -123,6 +131,7 @@ func decodeComment(b []byte, c *storage.Comment) error {
 	}
 	c.Pinned = rest[0]&1 != 0
 	c.HoldReasons, c.Fingerprint, c.Notify, c.Answered = nil, "", false, false
+	c.Author.Verified, c.Author.Avatar = false, ""
 	pos = len(raw) - len(rest) + 1
 	if pos == len(raw) {
 		return nil // written before HoldReasons existed
@@ -153,7 +162,16 @@ func decodeComment(b []byte, c *storage.Comment) error {
 	if pos == len(raw) {
 		return nil // written before Notify existed
 	}
-	c.Notify, c.Answered = raw[pos]&1 != 0, raw[pos]&2 != 0
+	c.Notify, c.Answered, c.Author.Verified = raw[pos]&1 != 0, raw[pos]&2 != 0, raw[pos]&4 != 0
+	pos++
+	if pos == len(raw) {
+		return nil // written before Author.Avatar existed
+	}
+	avatar, err := next()
+	if err != nil {
+		return err
+	}
+	c.Author.Avatar = avatar
 	return nil
 }
 

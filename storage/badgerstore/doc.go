@@ -82,18 +82,34 @@
 //	                                            log, newest last
 //	sub/<site>\0<email>                         storage.Subscriber (JSON),
 //	                                            e-mail lower case
+//	rd/<site>\0<readerHash>                     storage.Reader (JSON): a
+//	                                            verified reader
+//	re/<site>\0<email>                          reader hash (raw): the reader
+//	                                            holding the address, only
+//	                                            for a non-empty Email
+//	rn/<site>\0<nameKey>                        reader hash (raw): the reader
+//	                                            holding the name key, only
+//	                                            for a non-empty NameKey
+//	vc/<site>\0<codeHash>                       storage.Verification (JSON),
+//	                                            Badger TTL at Expires + 1h
 //	meta/schema                                 schema version (JSON number)
 //	meta/migrate/awaiting                       the last comment key the
 //	                                            awaiting migration did (raw),
 //	                                            only while it runs
 //	meta/secret/<name>                          32 random bytes (raw)
 //
+// A reader's re/ and rn/ entries change with its rd/ record in one
+// transaction, which refuses an address or name key whose entry names
+// another hash (storage.ErrConflict): the entries are what keeps an address
+// and a name to one reader of a site.
+//
 // A withdrawn vote deletes its vote keys rather than storing 0. Sites
 // stored before the moderation settings existed are read with their
 // defaults (sites.go decodeSite). Users are
 // few, so a site's members are found by scanning u/. DeleteSite removes
 // the site's messages (found through ol/), then every per-site prefix
-// (siteKinds in keys_accounts.go) in batches, the site record last.
+// (siteKinds in keys_accounts.go and readerKinds in keys_readers.go) in
+// batches, the site record last.
 //
 // # Transactions and concurrency
 //

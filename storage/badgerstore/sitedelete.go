@@ -41,8 +41,9 @@ func (s *Store) Pages(ctx context.Context, siteID, after string, limit int) ([]s
 	return out, nil
 }
 
-// DeleteSite removes a site and everything under it, including every
-// user's role on it and its place in their notification list. A site can hold more
+// DeleteSite removes a site and everything under it (its verified readers
+// and pending verifications too), including every user's role on it and
+// its place in their notification list. A site can hold more
 // records than one transaction takes, so its records go in batches, and the
 // site record itself last: an interrupted delete leaves the site in place,
 // to be deleted again, rather than orphans that a new site of the same id
@@ -59,7 +60,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	if err := s.deleteSiteMessages(ctx, id); err != nil {
 		return err
 	}
-	for _, kind := range siteKinds {
+	for _, kind := range slices.Concat(siteKinds, readerKinds) {
 		if err := s.deletePrefix(ctx, prefixSite(kind, id)); err != nil {
 			return err
 		}

@@ -16,7 +16,7 @@ import (
 const commentColumns = "id, site_id, page_key, parent_id, " +
 	"author_name, author_affiliation, author_website, author_email, author_badge, " +
 	"markdown, html, created, edited, status, score, reader_hash, ip_hash, " +
-	"pinned, hold_reasons, fingerprint, notify, answered"
+	"pinned, hold_reasons, fingerprint, notify, answered, author_verified, author_avatar"
 
 // joinedCommentColumns are commentColumns qualified by the alias c.
 var joinedCommentColumns = "c." + strings.ReplaceAll(commentColumns, ", ", ", c.")
@@ -27,11 +27,11 @@ func commentArgs(c storage.Comment) []any {
 	return []any{c.ID, c.SiteID, c.PageKey, c.ParentID,
 		a.Name, a.Affiliation, a.Website, a.Email, string(a.Badge),
 		c.Markdown, c.HTML, ts(c.Created), ts(c.Edited), string(c.Status), c.Score, c.ReaderHash, c.IPHash,
-		c.Pinned, c.HoldReasons, c.Fingerprint, c.Notify, c.Answered}
+		c.Pinned, c.HoldReasons, c.Fingerprint, c.Notify, c.Answered, a.Verified, a.Avatar}
 }
 
 const insertComment = `INSERT INTO comments (` + commentColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`
 
 // scanComment reads a row that starts with commentColumns; extra receive
 // the columns after them.
@@ -41,7 +41,7 @@ func scanComment(row pgx.Row, extra ...any) (storage.Comment, error) {
 	err := row.Scan(append([]any{&c.ID, &c.SiteID, &c.PageKey, &c.ParentID,
 		&a.Name, &a.Affiliation, &a.Website, &a.Email, &a.Badge,
 		&c.Markdown, &c.HTML, at(&c.Created), at(&c.Edited), &c.Status, &c.Score, &c.ReaderHash, &c.IPHash,
-		&c.Pinned, &c.HoldReasons, &c.Fingerprint, &c.Notify, &c.Answered}, extra...)...)
+		&c.Pinned, &c.HoldReasons, &c.Fingerprint, &c.Notify, &c.Answered, &a.Verified, &a.Avatar}, extra...)...)
 	return c, err
 }
 
@@ -169,7 +169,8 @@ func (s *Store) UpdateComment(ctx context.Context, siteID, id string, fn func(*s
 			UPDATE comments SET author_name = $5, author_affiliation = $6, author_website = $7,
 				author_email = $8, author_badge = $9, markdown = $10, html = $11, created = $12,
 				edited = $13, status = $14, score = $15, reader_hash = $16, ip_hash = $17,
-				pinned = $18, hold_reasons = $19, fingerprint = $20, notify = $21, answered = $22
+				pinned = $18, hold_reasons = $19, fingerprint = $20, notify = $21, answered = $22,
+				author_verified = $23, author_avatar = $24
 			WHERE id = $1 AND site_id = $2 AND page_key = $3 AND parent_id = $4`, commentArgs(c)...)
 		if err != nil {
 			return wrap(err, "comment %q", id)

@@ -23,12 +23,13 @@
 // take turns and the later ones find nothing to do.
 //
 // One table per record type: sites, pages, comments, votes, users,
-// sessions, bans, flags, audit, messages, subscribers and secrets. Every
-// per-site table's key starts with the site id, so no query of one site
-// reaches another's rows. Identifiers (ids, page keys, hashes) are text
-// COLLATE "C", so they sort by bytes: UUIDv7 comment ids in time order and
-// page keys as in the Badger store. Text cannot hold a NUL byte:
-// PostgreSQL refuses one, which this package reports as ErrInvalid.
+// sessions, bans, flags, audit, messages, subscribers, readers,
+// verifications and secrets. Every per-site table's key starts with the
+// site id, so no query of one site reaches another's rows. Identifiers
+// (ids, page keys, hashes) are text COLLATE "C", so they sort by bytes:
+// UUIDv7 comment ids in time order and page keys as in the Badger store.
+// Text cannot hold a NUL byte: PostgreSQL refuses one, which this package
+// reports as ErrInvalid.
 //
 // Fields the interface reads and writes whole are stored whole:
 // Site.Settings and User.Roles as jsonb (settings are decoded over
@@ -55,7 +56,8 @@
 //   - pruning: messages (done) of finished ones.
 //
 // Deleting a site's row cascades (foreign keys ON DELETE CASCADE) to its
-// pages, their comments, the comments' votes and flags, and its bans;
+// pages, their comments, the comments' votes and flags, its bans, its
+// verified readers and its pending verifications;
 // DeleteSite deletes the rest (audit log, messages, subscribers, roles)
 // in the same transaction. Messages, subscribers and audit entries have
 // no foreign key to their site: like the Badger store, they may be written
@@ -80,7 +82,13 @@
 // what must be unique: comment ids per site (ErrConflict), one vote per
 // voter and per non-empty address, one flag per reader and per non-empty
 // address (ErrConflict), message ids (ErrConflict, Enqueue's dedupe).
-// Users are read FOR UPDATE by UpdateUser.
+// Users are read FOR UPDATE by UpdateUser. A verified reader's address
+// and name key are each held by at most one reader of a site (partial
+// unique indexes over the non-empty ones): SaveReader's upsert fails with
+// ErrConflict rather than take another reader's, and replacing a reader's
+// row releases what it held. AddVerification drops the site's
+// verifications that expired over an hour ago; TakeVerification is one
+// DELETE ... RETURNING, so a code works once.
 //
 // Locks are always taken page first, then its comments, so these
 // transactions do not deadlock; should the server abort one anyway (for a

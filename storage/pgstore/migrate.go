@@ -208,6 +208,39 @@ UPDATE comments AS c SET answered = true
 CREATE INDEX comments_awaiting ON comments (site_id, id)
 	WHERE status = 'approved' AND author_badge = '' AND NOT answered;
 `,
+	// 3: verified readers and pending e-mail verifications
+	// (storage.ReaderStore), and the author's verified mark and avatar on
+	// comments. The partial unique indexes keep an address and a name key
+	// to one reader of a site; '' claims neither.
+	`
+ALTER TABLE comments
+	ADD COLUMN author_verified boolean NOT NULL DEFAULT false,
+	ADD COLUMN author_avatar text NOT NULL DEFAULT '';
+
+CREATE TABLE readers (
+	site_id     text COLLATE "C" NOT NULL REFERENCES sites ON DELETE CASCADE,
+	hash        text COLLATE "C" NOT NULL,
+	email       text COLLATE "C" NOT NULL,  -- lower case; '' for none
+	name        text NOT NULL,
+	name_key    text COLLATE "C" NOT NULL,  -- '' for none
+	affiliation text NOT NULL,
+	avatar      text NOT NULL,
+	member_id   text COLLATE "C" NOT NULL,
+	verified    timestamptz,
+	PRIMARY KEY (site_id, hash)
+);
+CREATE UNIQUE INDEX readers_email ON readers (site_id, email) WHERE email <> '';
+CREATE UNIQUE INDEX readers_name_key ON readers (site_id, name_key) WHERE name_key <> '';
+
+CREATE TABLE verifications (
+	site_id   text COLLATE "C" NOT NULL REFERENCES sites ON DELETE CASCADE,
+	code_hash text COLLATE "C" NOT NULL,
+	email     text NOT NULL,
+	expires   timestamptz NOT NULL,
+	PRIMARY KEY (site_id, code_hash)
+);
+CREATE INDEX verifications_expires ON verifications (site_id, expires);
+`,
 }
 
 // LatestVersion is the schema version this binary migrates to.

@@ -87,8 +87,8 @@ func (s *Store) Sites(ctx context.Context) ([]storage.Site, error) {
 }
 
 // DeleteSite removes a site and everything of it in one transaction: its
-// pages, comments, votes, flags and bans go with the site row (ON DELETE
-// CASCADE); its audit log, messages and subscribers, which do not need
+// pages, comments, votes, flags, bans, verified readers and pending
+// verifications go with the site row (ON DELETE CASCADE); its audit log, messages and subscribers, which do not need
 // the site to exist, are deleted here, and so is every user's role on it
 // and its place in their notification lists. ErrNotFound if there is no
 // such site.

@@ -73,6 +73,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("PurgeComments", func(t *testing.T) { testPurgeComments(t, open) })
 	t.Run("SiteVotes", func(t *testing.T) { testSiteVotes(t, open) })
 	t.Run("AwaitingReply", func(t *testing.T) { testAwaitingReply(t, open) })
+	t.Run("Readers", func(t *testing.T) { testReaders(t, open) })
+	t.Run("Verifications", func(t *testing.T) { testVerifications(t, open) })
+	t.Run("VerifiedAuthors", func(t *testing.T) { testVerifiedAuthors(t, open) })
 }
 
 // fixture is one open store plus helpers that fail the test on error.
