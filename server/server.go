@@ -211,6 +211,7 @@ func New(ctx context.Context, store storage.Store, cfg Config) (*Server, error) 
 		Tokens:       s.tokens, Hub: s.hub, MailEnabled: cfg.Mail.Enabled(),
 		Operations: cfg.Operations,
 		Import:     s.Import, Export: s.Export,
+		SSOKey: keys["sso"],
 	})
 	if err != nil {
 		s.hub.Close()

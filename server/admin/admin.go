@@ -112,6 +112,10 @@ type Config struct {
 	// server's, through its store).
 	Import func(ctx context.Context, r io.Reader, opts importer.Options) (importer.Report, error)
 	Export func(ctx context.Context, w io.Writer, siteID string) error
+	// SSOKey is the instance key the sites' SSO secrets derive from
+	// (sso.Secret). Without it, sign-in with a site's accounts cannot be
+	// turned on here.
+	SSOKey []byte
 }
 
 // Handler serves the admin page.

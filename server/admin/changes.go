@@ -80,6 +80,18 @@ func settingsChanges(was, now storage.Site) string {
 	hidden("notification e-mail", a.NotifyEmail, b.NotifyEmail)
 	change("e-mail about", string(a.NotifyMode), string(b.NotifyMode))
 	hidden("webhook URL", a.WebhookURL, b.WebhookURL)
+	policy := func(p storage.PostingPolicy) string {
+		if p == "" {
+			return string(storage.PostAnyone)
+		}
+		return string(p)
+	}
+	change("who may post", policy(a.Posting), policy(b.Posting))
+	change("verified readers trusted", onOff(a.TrustVerified), onOff(b.TrustVerified))
+	change("sign-in (SSO)", onOff(a.SSO), onOff(b.SSO))
+	if a.SSOKeyVersion != b.SSOKeyVersion {
+		out = append(out, "SSO secret: "+versionText(a.SSOKeyVersion)+" → "+versionText(b.SSOKeyVersion))
+	}
 	if was.SigningSecret != now.SigningSecret {
 		if was.SigningSecret == "" {
 			out = append(out, "signing secret: made")

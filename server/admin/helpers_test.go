@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
 	"github.com/parley-dev/parley/server"
@@ -50,6 +51,9 @@ type env struct {
 	pending storage.Comment // a pending comment on blog, page "p"
 	live    storage.Comment // an approved comment on blog, page "p"
 	foreign storage.Comment // an approved comment on other
+	// app, when set, answers e.do instead of srv's app: an admin
+	// handler built with a Config of the test's own (withAdmin).
+	app *fiber.App
 }
 
 func newEnv(t *testing.T, signup bool, ops ...func() (int64, time.Time)) *env {
@@ -166,7 +170,11 @@ func (e *env) do(c call) answer {
 	for k, v := range c.header {
 		r.Header.Set(k, v)
 	}
-	res, err := e.srv.App().Test(r, -1)
+	app := e.srv.App()
+	if e.app != nil {
+		app = e.app
+	}
+	res, err := app.Test(r, -1)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", c.method, c.path, err)
 	}

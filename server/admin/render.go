@@ -100,6 +100,7 @@ var flashes = map[string]string{
 	"unlocked":  "The page is open again.",
 	"pagesaved": "The page was saved.",
 	"signedup":  "Welcome! Your account and your first site are ready.",
+	"ssooff":    "Sign-in with your site's accounts is off. Its secret no longer works.",
 }
 
 // render writes page name with data, inside the layout.

@@ -208,6 +208,10 @@ type settingsView struct {
 	// webhook deliveries, newest first.
 	Mail       bool
 	Deliveries []storage.Message
+	// Posting is the posting policy's form value ("" shows as anyone);
+	// SSO is how sign-in with the site's accounts stands (no secret).
+	Posting storage.PostingPolicy
+	SSO     ssoStatus
 }
 
 func (h *Handler) siteSettings(c *fiber.Ctx) error {
@@ -231,6 +235,12 @@ func (h *Handler) siteSettings(c *fiber.Ctx) error {
 		Mail:     h.cfg.MailEnabled,
 	}
 	if v.Deliveries, err = h.store.SiteMessages(c.UserContext(), site.ID, storage.MessageWebhook, 20); err != nil {
+		return err
+	}
+	if v.Posting = site.Settings.Posting; v.Posting == "" {
+		v.Posting = storage.PostAnyone
+	}
+	if v.SSO, err = h.ssoStatusOf(c.UserContext(), site); err != nil {
 		return err
 	}
 	if site.Settings.MaxLinks >= 0 {
@@ -374,6 +384,17 @@ func readSettings(c *fiber.Ctx, set storage.SiteSettings, allowPrivate bool) (st
 			return set, badInput("The webhook URL must be a public http:// or https:// address.")
 		}
 	}
+	// A form without the field (an older page) keeps the policy.
+	if p := storage.PostingPolicy(strings.TrimSpace(c.FormValue("posting"))); p != "" {
+		if !p.Valid() {
+			return set, badInput("“posting” (who may post) must be anyone, verified or members.")
+		}
+		set.Posting = p
+	}
+	if set.Posting == storage.PostMembers && !set.SSO {
+		return set, badInput("Who may post: “Only members signed in by your site” needs sign-in with your site's accounts, which is off, so nobody could post: turn on sign-in first (under “Sign-in with your site's accounts (SSO)”), then choose members only. Nothing was saved.")
+	}
+	set.TrustVerified = check("trust_verified")
 	return set, nil
 }
 
