@@ -17,14 +17,15 @@ var holdLabels = map[string]string{
 }
 
 // HoldText is a stored hold reason ("code" or "code: detail", as
-// Comment.HoldReasons keeps them) in words for moderators.
+// Comment.HoldReasons keeps them) in words for moderators. A detail that
+// only says the label again, as the moderation modes' do, is left out.
 func HoldText(r string) string {
 	code, detail, _ := strings.Cut(r, ": ")
 	label, ok := holdLabels[code]
 	if !ok {
 		label = code
 	}
-	if detail != "" {
+	if detail != "" && !strings.HasPrefix(strings.ToLower(detail), strings.ToLower(label)) {
 		return label + " (" + detail + ")"
 	}
 	return label
