@@ -212,4 +212,18 @@ func TestAdminOnAPhone(t *testing.T) {
 	}
 	at(q+"/queue?tab=approved", q+"/queue")
 	e.waitFor("the comment in the published tab", card)
+
+	// Turning on sign-in shows its secret once, on a page that fits.
+	at(q, q)
+	e.run(`document.querySelector('form[action$="/sso"]').requestSubmit()`)
+	e.waitFor("the secret", `/^psso_/.test(document.querySelector('#sso-secret')?.textContent || '')`)
+	fits("the sign-in secret")
+	e.shoot("phone-sso-secret")
+	secret := eval[string](e, `document.querySelector('#sso-secret').textContent`)
+	at(q, q)
+	if html := eval[string](e, `document.documentElement.outerHTML`); strings.Contains(html, secret) || !strings.Contains(html, "secret version 1") {
+		t.Error("the settings page shows the secret again, or not that sign-in is on")
+	}
+	e.run(`document.querySelector('#sso-h').scrollIntoView()`)
+	e.shoot("phone-sso-settings")
 }
