@@ -173,6 +173,9 @@ func (s *Server) confirmVerification(c *fiber.Ctx) error {
 	}
 	token := rd.token
 	if r.Hash != rd.hash {
+		if err := s.adoptComments(ctx, site.ID, rd.hash, r.Hash); err != nil {
+			return err
+		}
 		token = s.identityToken(r.Hash)
 	}
 	s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reader verified", slog.String("site", site.ID))
@@ -208,6 +211,35 @@ func (s *Server) verifyAddress(ctx context.Context, site storage.Site, addr stri
 		}
 	}
 	return storage.Reader{}, errors.New("server: verify an address: conflicts on every try")
+}
+
+// adoptComments gives the comments a device wrote before it joined an
+// identity to that identity: the device proved it holds both its own
+// token and the address's link. A device that is another verified
+// reader keeps its comments; its votes stay with its old token.
+func (s *Server) adoptComments(ctx context.Context, siteID, from, to string) error {
+	if from == "" {
+		return nil
+	}
+	if _, err := s.store.Reader(ctx, siteID, from); !errors.Is(err, storage.ErrNotFound) {
+		return err // nil: a verified reader of its own
+	}
+	own, err := s.store.ReaderComments(ctx, siteID, from)
+	if err != nil {
+		return err
+	}
+	for _, cm := range own {
+		_, err := s.store.UpdateComment(ctx, siteID, cm.ID, func(c *storage.Comment) error {
+			if c.ReaderHash == from {
+				c.ReaderHash = to
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // newIdentityHash is the identity of a device that confirms without a

@@ -71,21 +71,28 @@ func TestMagicLinkMakesEveryDeviceTheSameReader(t *testing.T) {
 		t.Fatalf("stored author %+v %v", stored.Author, err)
 	}
 
-	// The phone has no token: its confirmation gives it one for the same
-	// reader, so the laptop's comments are its own.
+	// The phone commented before it confirmed gives it a token for
+	// the same reader, the laptop's comments are its own, and its own
+	// comment joins them.
+	// (Not yet as "Ada": that name is the verified reader's.)
+	early := comment("p", "Written on the phone")
+	early["author"] = map[string]any{"name": "A. Lovelace"}
+	before := e.post("", early)
 	code = askLink(t, e, smtp, "", "ada@example.com")
-	status, phone, _ := confirmLink(e, "", code)
-	if status != http.StatusOK || phone.ReaderToken == "" || phone.ReaderToken == laptop.ReaderToken {
+	status, phone, _ := confirmLink(e, before.ReaderToken, code)
+	if status != http.StatusOK || phone.ReaderToken == before.ReaderToken || phone.ReaderToken == laptop.ReaderToken {
 		t.Fatalf("phone confirms: %d %q", status, phone.ReaderToken)
 	}
-	for _, cv := range e.list(phone.ReaderToken, "page=p").Comments {
-		if !cv.Mine || cv.Markdown == "" {
-			t.Fatalf("the phone does not own %q", cv.HTML)
+	for _, tok := range []string{phone.ReaderToken, laptop.ReaderToken} {
+		for _, cv := range e.list(tok, "page=p").Comments {
+			if !cv.Mine || cv.Markdown == "" {
+				t.Fatalf("a device of the reader does not own %q", cv.HTML)
+			}
 		}
 	}
 	var mine myData
 	e.do(req{method: "GET", path: "/api/v1/sites/blog/me", token: phone.ReaderToken, origin: testOrigin}).decode(t, &mine)
-	if len(mine.Comments) != 2 || mine.Identity == nil || mine.Identity.Email != "ada@example.com" {
+	if len(mine.Comments) != 3 || mine.Identity == nil || mine.Identity.Email != "ada@example.com" {
 		t.Fatalf("the phone's data: %d comments, identity %+v", len(mine.Comments), mine.Identity)
 	}
 	r := e.do(req{method: "DELETE", path: "/api/v1/sites/blog/comments/" + laptop.Comment.ID, token: phone.ReaderToken, origin: testOrigin})

@@ -68,10 +68,15 @@
 //
 // # Script API, for single-page apps
 //
-//	const w = Parley.render({target, site, pageId, pageUrl, pageTitle, theme, lang, sort, server})
+//	const w = Parley.render({target, site, pageId, pageUrl, pageTitle, theme, lang, sort, server, sso})
 //	w.reload({pageId: "next-post"})   // another page in the same place
 //	Parley.destroy(w)                 // or Parley.destroy(target)
+//	Parley.signIn(payload)            // the blog's signed payload for its member (SSO)
+//	Parley.signOut()                  // back to an anonymous reader
 //	ParleyCount.update()              // count.js: fill the counts again
+//
+// The snippet's data-sso="PAYLOAD" is render's sso; data-sso="" says no
+// member is signed in.
 //
 // # Reading and posting
 //
@@ -105,6 +110,14 @@
 // comments, since the API returns HTML only, to prefill the edit form)
 // and "parley.notify" (whether the reader last asked for reply e-mails).
 // No cookies.
+//
+// A verified reader (a magic link confirmed here, or a member the blog
+// signed in) holds a longer token that carries their identity, the same
+// on every device, and "parley.identity": who they are on which site
+// (name, e-mail, member id), so the form says whom it posts as without a
+// request. identity.js, in the later bundle, asks for magic links, shows
+// the Confirm box of a page opened with #parley-verify=CODE, exchanges
+// sign-in payloads, and marks verified authors in the thread.
 //
 // # Styling
 //

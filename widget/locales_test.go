@@ -17,7 +17,8 @@ var (
 	errorCodes = []string{"not_found", "invalid_json", "invalid_utf8", "invalid", "required", "too_long",
 		"unsupported_media_type", "forbidden_origin", "unauthorized", "forbidden", "edit_window_closed",
 		"locked", "rate_limited", "payload_too_large", "internal", "network",
-		"banned", "impersonation", "duplicate", "blocked_word", "rejected", "already_voted"}
+		"banned", "impersonation", "duplicate", "blocked_word", "rejected", "already_voted",
+		"verification_required", "sign_in_required"}
 	errorFields = []string{"body", "name", "email", "website", "affiliation", "parent", "page", "value"}
 )
 

@@ -1,11 +1,13 @@
 // What the later bundle adds to every comment on screen, and to those
 // drawn after it (comment.js calls w.deco): the author's avatar, made here
-// from the name, with no request to anyone, and, on a comment this browser
+// from the name, with no request to anyone (a member's is the picture their
+// site gave), a verified reader's mark after the name, and, on a comment this browser
 // reported, a note saying so in the Report button's place. widget.css
 // keeps the avatar's room free from the first render, so nothing moves
 // when it comes.
 import { h } from './dom.js';
 import { laterText } from './i18n.js';
+import { mark } from './identity.js';
 import { get, remember } from './store.js';
 
 // REPORTED holds, per site (REPORTED + site id), the ids of the comments
@@ -54,11 +56,28 @@ function deco(w, item) {
   if (art.querySelector('.parley-av')) return;
   const a = c.author || {};
   const name = a.name || '';
-  const staff = ['owner', 'moderator'].includes(a.badge);
-  const av = h('span', { class: 'parley-av' + (staff ? ' parley-staff' : ''), 'aria-hidden': 'true' }, name ? initials(name) : '?');
-  if (name) av.style.setProperty('--hue', hue(name));
-  else av.classList.add('parley-anon');
-  art.prepend(av);
+  const cls = 'parley-av' + (['owner', 'moderator'].includes(a.badge) ? ' parley-staff' : '');
+  const made = () => {
+    const av = h('span', { class: cls, 'aria-hidden': 'true' }, name ? initials(name) : '?');
+    if (name) av.style.setProperty('--hue', hue(name));
+    else av.classList.add('parley-anon');
+    return av;
+  };
+  // A member's picture, as their site gave it (https only, and no
+  // Referer to tell that site where it is shown); the initials if it
+  // does not load.
+  const pic = /^https:\/\/[^\s/]/i.test(a.avatar) && h('img', {
+    class: cls + ' parley-pic',
+    src: a.avatar,
+    alt: '',
+    referrerpolicy: 'no-referrer',
+    loading: 'lazy',
+    decoding: 'async',
+    onerror: () => pic.replaceWith(made()),
+  });
+  art.prepend(pic || made());
+  // After a verified reader's name, the mark.
+  if (a.verified) art.querySelector('.parley-who').append(' ', mark(w));
   const flag = !c.mine && marks[c.id] && item.foot.querySelector('[data-act=flag]');
   if (flag) said(w, flag, 'alreadyReported');
 }

@@ -66,7 +66,7 @@ export function flagMenu(w, item, opener) {
     const reason = (radios.find(r => r.checked) || {}).value;
     if (busy) return;
     if (!reason) {
-      err.textContent = w.t('e_required');
+      err.textContent = laterText(w, 'e_required');
       return radios[0].focus();
     }
     busy = true;

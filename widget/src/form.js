@@ -157,7 +157,8 @@ export function commentForm(w, { parent, edit, done, cancel }) {
   // It says whom a reader we know posts as (submit.js known), which takes
   // no room of its own: it shares the row of the buttons.
   const f = { w, form, as, mine, author, open, edit, parent, ta, submit, label, errors, controls, draftKey, done, select, ready, halt: () => clearTimeout(timer) };
-  if (author && as) later(w.o.server).then(m => m.known(f));
+  // Also what a verified reader or a member sees (identity.js).
+  if (as) later(w.o.server).then(m => m.known(f));
   function send(e) {
     e.preventDefault();
     later(w.o.server).then(m => m.send(f), err => (top.textContent = errorText(t, err)));

@@ -8,7 +8,7 @@
 // A blog moving from Disqus may swap only the script tag: without #parley
 // the widget renders into #disqus_thread, and the page's disqus_config
 // stands in for the page attributes (widget.js).
-import { findScript, serverBase } from './env.js';
+import { findScript, later, serverBase } from './env.js';
 import { createWidget } from './widget.js';
 
 // Performance marks for whoever measures: 'parley:start' when the script
@@ -31,7 +31,8 @@ function element(target) {
 // the instance. Options:
 // site (required), pageId, pageUrl, pageTitle, theme (light|dark|auto), lang,
 // sort (oldest|newest|top), server (the Parley server's base URL; default:
-// where embed.js came from).
+// where embed.js came from), sso (the blog's signed sign-in payload for its
+// member; "" when no one is signed in).
 function render(opts = {}) {
   const el = element(opts.target);
   if (!el) throw new Error('Parley: no element ' + (opts.target || '#parley'));
@@ -54,8 +55,13 @@ function destroy(x) {
   }
 }
 
+// sign is Parley.signIn(payload), the blog's signed payload for its
+// member, and, with null, Parley.signOut(): the later bundle's identity.js
+// does it for every widget shown.
+const sign = p => shown.forEach(w => later(w.o.server).then(m => m.sign(w, p)));
+
 if (!window.Parley) {
-  window.Parley = { render, destroy };
+  window.Parley = { render, destroy, signIn: sign, signOut: () => sign(null) };
   const d = script ? script.dataset : {};
   // data-auto="false" leaves rendering to Parley.render.
   if (d.site && d.auto !== 'false') {

@@ -9,6 +9,8 @@ import { more } from './api.js';
 import { nudge } from './guard.js';
 import { errorText, laterText } from './i18n.js';
 import { button } from './dom.js';
+import { mark, verifyForm, verifyLink, who as identity } from './identity.js';
+import { style } from './sheet.js';
 import { DRAFTS, MARKDOWN, put, remember } from './store.js';
 
 const LIMITS = { 'author.name': 64, 'author.affiliation': 120, 'author.website': 2048 };
@@ -27,9 +29,15 @@ export async function send(f, confirm) {
   const who = {};
   for (const path in controls) if (path !== 'body') who[path.slice(7)] = controls[path].value.trim(); // after "author."
   if (who.website && !/^https?:\/\//i.test(who.website)) who.website = 'https://' + who.website;
-  if (!body.trim()) return fail(f, { code: 'required', field: 'body' });
-  for (const name of edit ? [] : ['name', 'email']) {
-    if (s['require_' + name] && !who[name]) return fail(f, { code: 'required', field: 'author.' + name });
+  // A field left empty; other languages translate it as the API's error.
+  const empty = field => fail(f, { code: 'required', field, message: laterText(w, 'e_required') });
+  if (!body.trim()) return empty('body');
+  // A verified reader's address, and a member's name and address, are
+  // the server's to fill in.
+  const id = identity(w.o.site);
+  if (id) who.email = '';
+  for (const name of edit || (id && id.member) ? [] : id ? ['name'] : ['name', 'email']) {
+    if (s['require_' + name] && !who[name]) return empty('author.' + name);
   }
 
   f.busy = true;
@@ -58,7 +66,14 @@ export async function send(f, confirm) {
     f.done(r.comment);
   } catch (err) {
     if (err.code === 'would_hold') nudge(w, errors.body, ta, err, () => send(f, true));
-    else fail(f, err);
+    else if (err.code === 'verification_required' || err.code === 'sign_in_required') {
+      // The site takes comments from verified readers (or members) only.
+      fail(f, { ...err, field: '' });
+      if (err.code[0] === 'v' && !parent && !edit) verifyForm(f);
+    } else {
+      if (err.field in errors && err.field !== 'body') f.open();
+      fail(f, err);
+    }
   } finally {
     f.busy = false;
     submit.removeAttribute('aria-disabled');
@@ -81,16 +96,43 @@ function fail(f, err) {
 // known says whom the reader of form f posts as, "Posting as NAME
 // (AFFILIATION) · change", where the form knows them; with a, they just
 // posted as a, which the form remembers for the site. Change shows the
-// author fields again.
+// author fields again. A verified reader posts as "NAME ✓ (verified)",
+// with no e-mail field (the server knows the address); a member "Signed
+// in as NAME", with no author fields at all (the site says who they are).
+// The new-comment form of an instance that sends mail offers the others
+// "Verify your e-mail".
 export function known(f, a) {
-  const { w, as } = f;
+  const { w, as, controls } = f;
   if (a) put(f.mine, (f.author = a));
-  if (!as || !f.author) return;
+  if (!as) return;
+  style(w);
+  if (!f.parent) w.mainForm = f;
+  const t = w.t;
+  const id = identity(w.o.site);
+  const fields = f.form.querySelector('.parley-fields');
+  const mail = controls['author.email'].parentNode;
+  const offer = !f.parent && w.settings.notify && !id;
+  if (id && id.member) {
+    fields.hidden = true;
+    f.author = f.author || {};
+    f.form.classList.remove('parley-open');
+    return as.replaceChildren(laterText(w, 'signedInAs', { name: id.name || t('anon') }), ' ', mark(w));
+  }
+  mail.hidden = !!id;
+  if (offer && !mail.querySelector('.parley-vlink')) mail.append(verifyLink(f));
+  if (id && !f.author) {
+    // On a device that just confirmed: the name the server knows.
+    if (!controls['author.name'].value) controls['author.name'].value = id.name || '';
+    f.author = { name: id.name };
+  }
+  if (!f.author) return;
   f.form.classList.remove('parley-open');
   const aff = f.author.affiliation;
-  as.replaceChildren(w.t('postingAs', { name: (f.author.name || w.t('anon')) + (aff ? ` (${aff})` : '') }), ' · ',
-    button('parley-link', w.t('change'), () => {
+  as.replaceChildren(t('postingAs', { name: (f.author.name || t('anon')) + (aff ? ` (${aff})` : '') }),
+    ...(id ? [' ', mark(w, true), ' ', laterText(w, 'asVerified')] : []), ' · ',
+    button('parley-link', t('change'), () => {
       f.open();
-      f.controls['author.name'].focus();
-    }));
+      controls['author.name'].focus();
+    }),
+    ...(offer ? [' · ', verifyLink(f)] : []));
 }

@@ -47,9 +47,10 @@ function disqus() {
   return c.page;
 }
 
-// wanted is the comment id a #parley-<id> permalink in the URL points to.
+// wanted is the comment id a #parley-<id> permalink in the URL points to
+// (not a magic link's #parley-verify=CODE, for identity.js).
 function wanted() {
-  const m = /^#parley-(.+)$/.exec(location.hash);
+  const m = /^#parley-([^=]+)$/.exec(location.hash);
   return m && m[1];
 }
 

@@ -14,10 +14,12 @@ export const comments = { one: '{n} comment', other: '{n} comments' };
 
 // later holds the strings of the later bundle (later.js: the Report
 // dialog, the form's defences and Preview tab, the question before a
-// deletion, live updates, the feed link and "Your data"), exported on their own for
+// deletion, live updates, the feed link, "Your data" and the reader's
+// identity), exported on their own for
 // that bundle, which embed.js loads after the thread is shown; other
 // locales keep them in their one table.
 export const later = {
+  e_required: 'Please fill in this field.',
   nothing: 'Nothing to preview.',
   confirmDel: 'Delete this comment?',
   removed: 'Your comment was deleted.',
@@ -49,6 +51,21 @@ export const later = {
   delAll: 'Delete all',
   close: 'Close',
   deletedMine: { one: '{n} comment was deleted.', other: '{n} comments were deleted.' },
+  verifyLink: 'Verify your e-mail',
+  verifyAbout: 'Get a link by e-mail. Opening it makes you a verified reader of this site on that device: your comments show a check mark, and your name is kept for you.',
+  sendLink: 'Send link',
+  linkSent: 'We sent a link to {name}. Open it on any device to confirm.',
+  confirmAsk: 'Confirm your e-mail address to be known as a verified reader on this site, on this device.',
+  confirm: 'Confirm',
+  confirmed: 'Your e-mail address {name} is confirmed: you are a verified reader on this site, on this device.',
+  linkInvalid: 'This link was used already or is not valid. You can ask for a new one.',
+  linkExpired: 'This link has expired: links work for one hour. You can ask for a new one.',
+  askAgain: 'Ask for a new link',
+  verified: 'verified',
+  verifiedTitle: 'Verified reader',
+  asVerified: '(verified)',
+  signedInAs: 'Signed in as {name}',
+  ssoFailed: 'Signing you in with your account on this site did not work, so you comment as a guest.',
 };
 
 export default {
@@ -112,6 +129,5 @@ export default {
   month: { 1: 'last month', other: '{n} months ago' },
   year: { 1: 'last year', other: '{n} years ago' },
   e_network: 'The comment server could not be reached. Your text is kept; please try again.',
-  e_required: 'Please fill in this field.',
   e_internal: 'Something went wrong. Please try again.',
 };
