@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -77,18 +76,7 @@ func messageIDs(ms []storage.Message) []string {
 // diffMessage describes how got differs from want ("" if equal), times
 // compared as instants.
 func diffMessage(got, want storage.Message) string {
-	for _, p := range [][2]time.Time{{got.Created, want.Created}, {got.Due, want.Due}, {got.Done, want.Done}} {
-		if !p[0].Equal(p[1]) {
-			return fmt.Sprintf("times: got created %v due %v done %v, want %v %v %v",
-				got.Created, got.Due, got.Done, want.Created, want.Due, want.Done)
-		}
-	}
-	got.Created, got.Due, got.Done = time.Time{}, time.Time{}, time.Time{}
-	want.Created, want.Due, want.Done = time.Time{}, time.Time{}, time.Time{}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
-	}
-	return ""
+	return diffTimed(got, want, func(m *storage.Message) []*time.Time { return []*time.Time{&m.Created, &m.Due, &m.Done} })
 }
 
 func testEnqueue(t *testing.T, open func(t *testing.T) storage.Store) {

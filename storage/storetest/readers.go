@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"reflect"
 	"testing"
 	"time"
 
@@ -11,26 +10,12 @@ import (
 
 // diffReader is diffComment for readers.
 func diffReader(got, want storage.Reader) string {
-	if !got.Verified.Equal(want.Verified) {
-		return fmt.Sprintf("verified: got %v, want %v", got.Verified, want.Verified)
-	}
-	got.Verified, want.Verified = time.Time{}, time.Time{}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
-	}
-	return ""
+	return diffTimed(got, want, func(r *storage.Reader) []*time.Time { return []*time.Time{&r.Verified} })
 }
 
 // diffVerification is diffComment for verifications.
 func diffVerification(got, want storage.Verification) string {
-	if !got.Expires.Equal(want.Expires) {
-		return fmt.Sprintf("expires: got %v, want %v", got.Expires, want.Expires)
-	}
-	got.Expires, want.Expires = time.Time{}, time.Time{}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
-	}
-	return ""
+	return diffTimed(got, want, func(v *storage.Verification) []*time.Time { return []*time.Time{&v.Expires} })
 }
 
 // newReader builds a reader verified by e-mail now; it does not store it.

@@ -186,22 +186,25 @@ func must(t *testing.T, what string, err error) {
 // diffComment describes how got differs from want ("" if equal). Times are
 // compared as instants, whatever their location.
 func diffComment(got, want storage.Comment) string {
-	if !got.Created.Equal(want.Created) || !got.Edited.Equal(want.Edited) {
-		return fmt.Sprintf("times: got created %v edited %v, want %v %v", got.Created, got.Edited, want.Created, want.Edited)
-	}
-	got.Created, want.Created, got.Edited, want.Edited = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
-	}
-	return ""
+	return diffTimed(got, want, func(c *storage.Comment) []*time.Time { return []*time.Time{&c.Created, &c.Edited} })
 }
 
 // diffSite is diffComment for sites.
 func diffSite(got, want storage.Site) string {
-	if !got.Created.Equal(want.Created) {
-		return fmt.Sprintf("created: got %v, want %v", got.Created, want.Created)
+	return diffTimed(got, want, func(s *storage.Site) []*time.Time { return []*time.Time{&s.Created} })
+}
+
+// diffTimed describes how got differs from want ("" if it does not): the
+// fields times points at are compared as instants (a store may give back
+// another location or monotonic reading), the rest as values.
+func diffTimed[T any](got, want T, times func(*T) []*time.Time) string {
+	g, w := times(&got), times(&want)
+	for i := range g {
+		if !g[i].Equal(*w[i]) {
+			return fmt.Sprintf("time %d: got %v, want %v", i, *g[i], *w[i])
+		}
+		*g[i], *w[i] = time.Time{}, time.Time{}
 	}
-	got.Created, want.Created = time.Time{}, time.Time{}
 	if !reflect.DeepEqual(got, want) {
 		return fmt.Sprintf("got  %+v\nwant %+v", got, want)
 	}
