@@ -21,6 +21,10 @@ import (
 //
 //	POST /api/v1/sites/{site}/sso  {payload}
 
+// maxMemberIDLen bounds the site's own user ids (numbers, UUIDs, e-mail
+// addresses all fit).
+const maxMemberIDLen = 255
+
 type signInInput struct {
 	Payload string `json:"payload"`
 }
@@ -76,7 +80,7 @@ func (s *Server) member(site storage.Site, m sso.Member) (storage.Reader, error)
 	r := storage.Reader{SiteID: site.ID, Hash: s.memberHash(site.ID, m.ID), MemberID: m.ID,
 		Email: strings.ToLower(strings.TrimSpace(m.Email)), Verified: s.cfg.Now().UTC()}
 	var err error
-	if len(m.ID) > maxNameLen {
+	if len(m.ID) > maxMemberIDLen {
 		return r, invalid("too_long", "payload.id", "The member id in the sign-in payload is too long.")
 	}
 	if r.Name, err = validName("payload.name", m.Name, maxNameLen); err != nil {
