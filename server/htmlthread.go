@@ -107,9 +107,7 @@ const threadSource = `<section class="parley-thread" data-parley-thread data-pag
 // see the README) or copy the rules into the page's style sheet.
 const fragmentCSS = `[data-parley-thread]{font:var(--parley-font-size,medium)/1.5 var(--parley-font,system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif);padding:.5em 0;overflow-wrap:anywhere}` +
 	`[data-parley-thread] .parley-heading{font-size:1.25em;line-height:1.5;margin:0 0 .8em;padding-bottom:.4em;border-bottom:1px solid color-mix(in srgb,currentColor 20%,transparent)}` +
-	`#parley>[data-parley-thread] .parley-heading{margin-bottom:calc(.8em + var(--parley-form-room,19.95em))}` +
-	`#parley:has(>[data-parley-thread]){container-type:inline-size}` +
-	`@container (max-width:27em){#parley>[data-parley-thread] .parley-heading{margin-bottom:calc(.8em + var(--parley-form-room-narrow,30.15em))}}` +
+	`#parley>[data-parley-thread] .parley-heading{margin-bottom:calc(.8em + var(--parley-form-room,15.4em))}` +
 	`@media (scripting:none){#parley>[data-parley-thread] .parley-heading{margin-bottom:.8em}}` +
 	`[data-parley-thread] ol{list-style:none;margin:0;padding:0}` +
 	`[data-parley-thread] .parley-replies{margin-left:var(--parley-indent,1.25em);padding-left:.75em;border-left:2px solid color-mix(in srgb,currentColor 20%,transparent)}` +
