@@ -214,3 +214,19 @@ func newReq(method, path string, body io.Reader) *http.Request {
 	}
 	return r
 }
+
+// settingsForm is the site settings form with the given moderation mode,
+// the other fields at their defaults, and extra (name, value, ...) set.
+func settingsForm(moderation string, extra ...string) url.Values {
+	v := url.Values{"moderation": {moderation}, "edit_window": {"15"}, "max_length": {"10000"}, "close_after_days": {"0"},
+		"min_submit_time": {"3"}, "duplicate_window": {"24"}, "max_links": {"2"}}
+	for i := 0; i < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	return v
+}
+
+// saveSettings posts the blog's settings form as user.
+func (e *env) saveSettings(user string, v url.Values) answer {
+	return e.do(call{method: "POST", path: "/admin/sites/blog/settings", user: user, form: v})
+}

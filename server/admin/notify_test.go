@@ -16,17 +16,8 @@ import (
 
 func TestNotificationAndWebhookSettings(t *testing.T) {
 	e := newEnv(t, false)
-	form := func(extra ...string) url.Values {
-		v := url.Values{"moderation": {"none"}, "edit_window": {"15"}, "max_length": {"10000"}, "close_after_days": {"0"},
-			"min_submit_time": {"3"}, "duplicate_window": {"24"}, "max_links": {"2"}}
-		for i := 0; i < len(extra); i += 2 {
-			v.Set(extra[i], extra[i+1])
-		}
-		return v
-	}
-	save := func(v url.Values) answer {
-		return e.do(call{method: "POST", path: "/admin/sites/blog/settings", user: "alice", form: v})
-	}
+	form := func(extra ...string) url.Values { return settingsForm("none", extra...) }
+	save := func(v url.Values) answer { return e.saveSettings("alice", v) }
 	if a := save(form("notify_email", "owner@example.com", "notify_mode", "held", "webhook_url", "https://hooks.example/parley")); a.status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", a.status, a.body)
 	}

@@ -219,17 +219,8 @@ func TestSSONeedsTheInstanceKey(t *testing.T) {
 
 func TestPostingPolicySettings(t *testing.T) {
 	e := newEnv(t, false).withAdmin(testSSOKey)
-	form := func(extra ...string) url.Values {
-		v := url.Values{"moderation": {"all"}, "edit_window": {"15"}, "max_length": {"10000"}, "close_after_days": {"0"},
-			"min_submit_time": {"3"}, "duplicate_window": {"24"}, "max_links": {"2"}}
-		for i := 0; i < len(extra); i += 2 {
-			v.Set(extra[i], extra[i+1])
-		}
-		return v
-	}
-	save := func(v url.Values) answer {
-		return e.do(call{method: "POST", path: "/admin/sites/blog/settings", user: "alice", form: v})
-	}
+	form := func(extra ...string) url.Values { return settingsForm("all", extra...) }
+	save := func(v url.Values) answer { return e.saveSettings("alice", v) }
 	page := func() string {
 		a := e.do(call{method: "GET", path: "/admin/sites/blog", user: "alice"})
 		if a.status != 200 {
