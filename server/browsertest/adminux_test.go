@@ -36,22 +36,13 @@ func TestAdminOnAPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// at opens an admin page and waits until it has loaded at path.
-	at := func(url, path string) {
-		t.Helper()
-		e.open(e.api + url)
-		e.waitFor(path, `location.pathname === `+js(path)+` && document.readyState === 'complete'`)
-	}
+	at := e.openAdmin
 	// fits checks that the page does not scroll sideways at the phone's
 	// width, and that no word may be split except long URLs and tokens in
 	// their own box.
 	fits := func(name string) {
 		t.Helper()
-		if w := eval[int](e, `document.documentElement.scrollWidth`); w > phoneWidth {
-			wide := eval[string](e, `[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > `+strconv.Itoa(phoneWidth)+` + 1)
-				.slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)).join('; ')`)
-			t.Errorf("%s: %d px wide at %d px (too wide: %s)", name, w, phoneWidth, wide)
-		}
+		e.fitsPhone(name)
 		if bad := eval[string](e, `[...document.querySelectorAll('body, body *')].filter(el => {
 				const s = getComputedStyle(el);
 				return s.wordBreak === 'break-all' || (s.overflowWrap === 'anywhere' && !el.closest('.token, code, pre, .rendered a'));

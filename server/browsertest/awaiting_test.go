@@ -29,19 +29,7 @@ func TestAwaitingReplyOnAPhone(t *testing.T) {
 		Roles: map[string]storage.Role{e.site: storage.RoleOwner}}); err != nil {
 		t.Fatal(err)
 	}
-	at := func(url, path string) {
-		t.Helper()
-		e.open(e.api + url)
-		e.waitFor(path, `location.pathname === `+js(path)+` && document.readyState === 'complete'`)
-	}
-	fits := func(name string) {
-		t.Helper()
-		if w := eval[int](e, `document.documentElement.scrollWidth`); w > phoneWidth {
-			wide := eval[string](e, `[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > `+strconv.Itoa(phoneWidth)+` + 1)
-				.slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)).join('; ')`)
-			t.Errorf("%s: %d px wide at %d px (too wide: %s)", name, w, phoneWidth, wide)
-		}
-	}
+	at, fits := e.openAdmin, e.fitsPhone
 	rows := func() []string {
 		t.Helper()
 		return eval[[]string](e, `[...document.querySelectorAll('tr.item')].map(tr => tr.id.slice(2))`)

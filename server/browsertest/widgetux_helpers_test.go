@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -119,4 +120,23 @@ func (e *env) shootAt(name, el string) {
 		e.t.Fatal(err)
 	}
 	e.t.Logf("wrote %s", path)
+}
+
+// openAdmin opens a page of the server (the admin page) and waits until
+// it has loaded at path.
+func (e *env) openAdmin(url, path string) {
+	e.t.Helper()
+	e.open(e.api + url)
+	e.waitFor(path, `location.pathname === `+js(path)+` && document.readyState === 'complete'`)
+}
+
+// fitsPhone checks that the page does not scroll sideways at the phone's
+// width, naming what sticks out.
+func (e *env) fitsPhone(name string) {
+	e.t.Helper()
+	if w := eval[int](e, `document.documentElement.scrollWidth`); w > phoneWidth {
+		wide := eval[string](e, `[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > `+strconv.Itoa(phoneWidth)+` + 1)
+			.slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)).join('; ')`)
+		e.t.Errorf("%s: %d px wide at %d px (too wide: %s)", name, w, phoneWidth, wide)
+	}
 }
